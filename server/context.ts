@@ -1,0 +1,73 @@
+import type { Logger } from 'pino';
+import type { TokenVerifier } from './auth/principal.js';
+import type { Clock, Monitor } from './monitor/types.js';
+
+/** Every resource limit of the edges, with its safe default in `DEFAULT_LIMITS`. */
+export interface Limits {
+  /** Largest agent frame, HTTP body and dashboard packet. */
+  readonly maxPayloadBytes: number;
+  /** Agent frames (pings included) per second, refilled continuously. */
+  readonly ratePerSecond: number;
+  /** Token-bucket burst. */
+  readonly rateBurst: number;
+  /** Refused frames allowed within `refusalWindowMs` before closing with 1008. */
+  readonly maxRefusals: number;
+  readonly refusalWindowMs: number;
+  /** Time allowed for the upgrade or Socket.IO handshake to complete. */
+  readonly handshakeTimeoutMs: number;
+  /** Bytes queued to one dashboard before it is disconnected as too slow. */
+  readonly dashboardBufferBytes: number;
+  /** Bytes queued to one agent before it is disconnected as too slow. */
+  readonly agentBufferBytes: number;
+  /** Retained event log: at least this many events ... */
+  readonly retainEvents: number;
+  /** ... and at least this long. */
+  readonly retainMs: number;
+  /** Agents are closed with 1001 spread over this long on shutdown. */
+  readonly shutdownSpreadMs: number;
+  /** Largest HTTP header block, and most headers. */
+  readonly maxHeaderBytes: number;
+  readonly maxHeaders: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxPayloadBytes: 16 * 1024,
+  ratePerSecond: 50,
+  rateBurst: 100,
+  maxRefusals: 10,
+  refusalWindowMs: 60_000,
+  handshakeTimeoutMs: 10_000,
+  dashboardBufferBytes: 4 * 1024 * 1024,
+  agentBufferBytes: 1024 * 1024,
+  retainEvents: 10_000,
+  retainMs: 5 * 60_000,
+  shutdownSpreadMs: 3_000,
+  maxHeaderBytes: 16 * 1024,
+  maxHeaders: 100,
+};
+
+export type BeatVia = 'message' | 'ping' | 'http' | 'connect';
+export type ConnectionKind = 'agent' | 'dashboard';
+
+/** What the edges report to metrics; implemented over prom-client. */
+export interface GatewayMetrics {
+  beat(via: BeatVia): void;
+  connectionOpened(kind: ConnectionKind): void;
+  connectionClosed(kind: ConnectionKind): void;
+}
+
+/** Browser `Origin` policy: a request with no `Origin` is always allowed. */
+export interface OriginPolicy {
+  isAllowed(origin: string | undefined): boolean;
+}
+
+/** The capability record every edge receives: edges are glue over it. */
+export interface GatewayContext {
+  readonly monitor: Monitor;
+  readonly verifier: TokenVerifier;
+  readonly log: Logger;
+  readonly metrics: GatewayMetrics;
+  readonly limits: Limits;
+  readonly origins: OriginPolicy;
+  readonly clock: Clock;
+}
