@@ -36,6 +36,6 @@ export interface DashboardHub {
   shutdown(): Promise<void>;
 }
 
-export type CreateAgentEndpoint = (ctx: GatewayContext, events: EventLog) => AgentEndpoint;
+export type CreateAgentEndpoint = (ctx: GatewayContext) => AgentEndpoint;
 /** Must be called after the HTTP server's request listener is set (engine.io wraps it). */
 export type AttachDashboards = (server: HttpServer, ctx: GatewayContext) => DashboardHub;
