@@ -1,0 +1,61 @@
+import { jwtVerify } from 'jose';
+import { PulsegateError } from '../../shared/errors.js';
+import type { Clock } from '../monitor/types.js';
+import { readPrincipal } from './claims.js';
+import { createKeyResolver, type KeySources } from './keys.js';
+import type { Principal, TokenVerifier } from './principal.js';
+
+export interface VerifierOptions extends KeySources {
+  /** Required `iss` when set. */
+  readonly issuer?: string | undefined;
+  /** Required `aud` when set. */
+  readonly audience?: string | undefined;
+  /** The time tokens are checked against; the system clock by default. */
+  readonly clock?: Clock;
+  /** Allowed skew for `exp`, `nbf` and `iat`, in seconds. */
+  readonly clockToleranceSeconds?: number;
+}
+
+/** The longest token we are willing to parse: a JWT is a header field, not a payload. */
+const MAX_TOKEN_LENGTH = 8 * 1024;
+
+/**
+ * Creates the JWT verifier. Every failure is a `PulsegateError`: `unauthorized` for any
+ * token problem, `unavailable` when a remote JWK set cannot be reached and no key it held
+ * matches. The jose error is kept as `cause`, for the log only.
+ *
+ * @example
+ * ```ts
+ * const verifier = await createTokenVerifier({ secret: process.env.PULSEGATE_JWT_SECRET });
+ * const principal = await verifier.verify(token); // { subject, tenant, scopes, ... }
+ * ```
+ */
+export async function createTokenVerifier(options: VerifierOptions): Promise<TokenVerifier> {
+  const { algorithms, getKey } = await createKeyResolver(options);
+  const clock = options.clock;
+  const tolerance = options.clockToleranceSeconds ?? 5;
+  return {
+    async verify(token: string): Promise<Principal> {
+      if (typeof token !== 'string' || token === '' || token.length > MAX_TOKEN_LENGTH) {
+        throw new PulsegateError('unauthorized', 'invalid token');
+      }
+      try {
+        const { payload } = await jwtVerify(token, getKey, {
+          algorithms,
+          requiredClaims: ['exp', 'sub'],
+          clockTolerance: tolerance,
+          ...(options.issuer !== undefined ? { issuer: options.issuer } : {}),
+          ...(options.audience !== undefined ? { audience: options.audience } : {}),
+          ...(clock !== undefined ? { currentDate: new Date(clock.now()) } : {}),
+        });
+        return readPrincipal(payload);
+      } catch (err) {
+        if (err instanceof PulsegateError) {
+          if (err.code === 'unavailable') throw err;
+          throw new PulsegateError('unauthorized', 'invalid token', { cause: err });
+        }
+        throw new PulsegateError('unauthorized', 'invalid token', { cause: err });
+      }
+    },
+  };
+}

@@ -1,0 +1,131 @@
+import { ConfigError } from './errors.js';
+import { LOG_LEVELS, type LogLevel, type SettingKind } from './settings.js';
+
+/** Where a raw value came from: the environment gives text, the file gives JSON. */
+export type Source = 'env' | 'file';
+
+export type SettingValue = string | number | readonly string[] | LogLevel;
+
+const DIGITS = /^[0-9]+$/;
+
+function describe(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 64 ? `${text.slice(0, 61)}...` : text;
+}
+
+function readInteger(raw: unknown, source: Source, name: string, min: number): number {
+  let n: number | undefined;
+  if (source === 'env' && typeof raw === 'string' && DIGITS.test(raw.trim())) n = Number(raw);
+  if (source === 'file' && typeof raw === 'number') n = raw;
+  const what = min > 0 ? 'a positive integer' : 'a non-negative integer';
+  if (n === undefined || !Number.isSafeInteger(n) || n < min) {
+    throw new ConfigError(name, `must be ${what} (got ${describe(raw)})`);
+  }
+  return n;
+}
+
+function readText(raw: unknown, name: string, secret: boolean): string {
+  if (typeof raw !== 'string' || raw.trim() === '') {
+    throw new ConfigError(
+      name,
+      `must be a non-empty string${secret ? '' : ` (got ${describe(raw)})`}`,
+    );
+  }
+  return raw;
+}
+
+function readOrigin(raw: unknown, name: string): string {
+  if (typeof raw === 'string') {
+    try {
+      const url = new URL(raw.trim());
+      if ((url.protocol === 'http:' || url.protocol === 'https:') && url.origin !== 'null') {
+        return url.origin;
+      }
+    } catch {
+      // refused below
+    }
+  }
+  throw new ConfigError(
+    name,
+    `must hold origins like https://app.example.com (got ${describe(raw)})`,
+  );
+}
+
+function readOrigins(raw: unknown, source: Source, name: string): readonly string[] {
+  if (source === 'env' && typeof raw === 'string') {
+    const parts = raw.split(',').map((p) => p.trim());
+    return parts.filter((p) => p !== '').map((p) => readOrigin(p, name));
+  }
+  if (source === 'file' && Array.isArray(raw)) {
+    const items: unknown[] = raw;
+    return items.map((item) => readOrigin(item, name));
+  }
+  throw new ConfigError(
+    name,
+    `must be ${source === 'env' ? 'a comma list' : 'an array'} of origins`,
+  );
+}
+
+function readUrl(raw: unknown, name: string): string {
+  const text = readText(raw, name, false);
+  try {
+    return new URL(text).href;
+  } catch {
+    throw new ConfigError(name, `must be a URL (got ${describe(raw)})`);
+  }
+}
+
+function readPem(raw: unknown, name: string): string {
+  const text = readText(raw, name, true);
+  // One-line environment variables often carry the PEM with escaped newlines.
+  const pem = text.includes('\n') ? text : text.replace(/\\n/g, '\n');
+  if (!pem.includes('-----BEGIN PUBLIC KEY-----')) {
+    throw new ConfigError(name, 'must be a PEM public key (-----BEGIN PUBLIC KEY-----)');
+  }
+  return pem;
+}
+
+function readLogLevel(raw: unknown, name: string): LogLevel {
+  const level = LOG_LEVELS.find((l) => l === raw);
+  if (level === undefined) {
+    throw new ConfigError(name, `must be one of ${LOG_LEVELS.join(', ')} (got ${describe(raw)})`);
+  }
+  return level;
+}
+
+/** Reads one setting's raw value into its typed value, or throws a `ConfigError` naming it. */
+export function readSetting(
+  kind: SettingKind,
+  raw: unknown,
+  source: Source,
+  name: string,
+): SettingValue {
+  switch (kind) {
+    case 'text':
+      return readText(raw, name, false);
+    case 'secret':
+      return readText(raw, name, true);
+    case 'pem':
+      return readPem(raw, name);
+    case 'url':
+      return readUrl(raw, name);
+    case 'port': {
+      const port = readInteger(raw, source, name, 0);
+      if (port > 65535) throw new ConfigError(name, `must be a port, 0-65535 (got ${port})`);
+      return port;
+    }
+    case 'positiveInt':
+      return readInteger(raw, source, name, 1);
+    case 'nonNegativeInt':
+      return readInteger(raw, source, name, 0);
+    case 'origins':
+      return readOrigins(raw, source, name);
+    case 'logLevel':
+      return readLogLevel(raw, name);
+  }
+}
+
+/** Reads a positive integer (a policy field). */
+export function readPositiveInt(raw: unknown, source: Source, name: string): number {
+  return readInteger(raw, source, name, 1);
+}
