@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { SessionRows } from '../../web/dashboard/session-rows.js';
+import { TableModelCache } from '../../web/dashboard/table-model.js';
+import { status, transition } from './fixtures.js';
+
+const T0 = Date.parse('2026-01-01T00:00:00.000Z');
+
+describe('SessionRows', () => {
+  it('ticks "since the last beat" on the gateway clock, whatever the browser clock says', () => {
+    const rows = new SessionRows();
+    const skewedLocal = T0 + 3_600_000; // the browser is an hour ahead
+    rows.replaceAll([status({ session: 'a', msSinceBeat: 2_000 })], skewedLocal);
+    const a = rows.get('a');
+    expect(a).toBeDefined();
+    if (!a) return;
+    expect(rows.msSinceBeat(a, skewedLocal)).toBe(2_000);
+    expect(rows.msSinceBeat(a, skewedLocal + 1_500)).toBe(3_500);
+  });
+
+  it('applies transitions, keeping the newer beat and the last status text', () => {
+    const rows = new SessionRows();
+    rows.replaceAll(
+      [status({ session: 'a', lastBeat: '2026-01-01T00:00:09.000Z', status: 'step 2' })],
+      T0,
+    );
+    const v = rows.version;
+    rows.apply(
+      transition({ session: 'a', kind: 'warning', state: 'warning', missedBeats: 1 }),
+      status({ session: 'a', state: 'warning', missedBeats: 1 }),
+    );
+    expect(rows.version).toBeGreaterThan(v);
+    expect(rows.get('a')).toMatchObject({
+      state: 'warning',
+      missedBeats: 1,
+      lastBeat: '2026-01-01T00:00:09.000Z',
+      status: 'step 2',
+    });
+  });
+
+  it('drops a session that timed out or left, and adds a new one', () => {
+    const rows = new SessionRows();
+    rows.replaceAll([status({ session: 'a' })], T0);
+    rows.apply(transition({ session: 'b' }), status({ session: 'b' }));
+    rows.apply(transition({ session: 'a', kind: 'timeout', state: 'timed_out' }), undefined);
+    expect([...rows.values()].map((s) => s.session)).toEqual(['b']);
+    const v = rows.version;
+    rows.apply(transition({ session: 'zz', kind: 'unregistered', state: 'gone' }), undefined);
+    expect(rows.version).toBe(v);
+  });
+});
+
+describe('TableModelCache', () => {
+  it('recomputes only when rows, filter or order change', () => {
+    const rows = new SessionRows();
+    rows.replaceAll(
+      [status({ session: 'b', agentType: 'planner' }), status({ session: 'a', state: 'warning' })],
+      T0,
+    );
+    const cache = new TableModelCache(rows);
+    const first = cache.current();
+    expect(first.rows.map((s) => s.session)).toEqual(['a', 'b']);
+    expect(first.counts.warning).toBe(1);
+    expect(first.agentTypes).toEqual(['planner', 'worker']);
+    expect(cache.current()).toBe(first);
+    cache.setFilter({ agentType: 'planner', state: '', text: '' });
+    const filtered = cache.current();
+    expect(filtered.rows.map((s) => s.session)).toEqual(['b']);
+    expect(filtered.total).toBe(2);
+    cache.setOrder({ column: 'session', descending: true });
+    cache.setFilter({ agentType: '', state: '', text: '' });
+    expect(cache.current().rows.map((s) => s.session)).toEqual(['b', 'a']);
+  });
+
+  it('sorts and filters 10,000 rows well within a frame budget', () => {
+    const rows = new SessionRows();
+    rows.replaceAll(
+      Array.from({ length: 10_000 }, (_, i) =>
+        status({ session: `s-${(i * 7919) % 10_000}`, agentType: `t${i % 3}` }),
+      ),
+      T0,
+    );
+    const cache = new TableModelCache(rows);
+    cache.setOrder({ column: 'since', descending: true });
+    const started = performance.now();
+    expect(cache.current().rows).toHaveLength(10_000);
+    expect(performance.now() - started).toBeLessThan(200);
+  });
+});
