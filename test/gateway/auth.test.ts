@@ -1,0 +1,334 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  agentIdentity,
+  createTokenVerifier,
+  dashboardIdentity,
+  mintToken,
+  parseTtl,
+  readBearer,
+  type TokenVerifier,
+} from '../../server/auth/index.js';
+import { ConfigError } from '../../server/config/index.js';
+import { PulsegateError } from '../../shared/errors.js';
+
+const SECRET = 'test-secret-that-is-long-enough-0123456789';
+const now = () => Math.floor(Date.now() / 1000);
+
+function sign(
+  claims: Record<string, unknown>,
+  key: CryptoKey | Uint8Array,
+  alg: string,
+  kid?: string,
+) {
+  return new SignJWT(claims)
+    .setProtectedHeader(kid === undefined ? { alg } : { alg, kid })
+    .sign(key);
+}
+
+const secretKey = new TextEncoder().encode(SECRET);
+const agentClaims = () => ({ sub: 's1', scope: 'agent', agent_type: 'planner', exp: now() + 60 });
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof PulsegateError) return err.code;
+    throw err;
+  }
+  return 'ok';
+}
+
+describe('HS256 verifier', () => {
+  it('verifies a token and reads the principal', async () => {
+    const v = await createTokenVerifier({ secret: SECRET });
+    const p = await v.verify(await sign({ ...agentClaims(), tenant: 'acme' }, secretKey, 'HS256'));
+    expect(p.subject).toBe('s1');
+    expect(p.tenant).toBe('acme');
+    expect([...p.scopes]).toEqual(['agent']);
+    expect(p.agentType).toBe('planner');
+    expect(p.expiresAt).toBeGreaterThan(Date.now());
+  });
+
+  it('defaults the tenant and splits scopes', async () => {
+    const v = await createTokenVerifier({ secret: SECRET });
+    const token = await sign(
+      { sub: 'alice', scope: 'sessions:read  sessions:control', exp: now() + 60 },
+      secretKey,
+      'HS256',
+    );
+    const p = await v.verify(token);
+    expect(p.tenant).toBe('default');
+    expect(dashboardIdentity(p)).toMatchObject({ user: 'alice', canControl: true });
+  });
+
+  it.each([
+    ['garbage', async () => 'not.a.jwt'],
+    ['empty', async () => ''],
+    [
+      'wrong secret',
+      async () => sign(agentClaims(), new TextEncoder().encode('x'.repeat(40)), 'HS256'),
+    ],
+    [
+      'missing exp',
+      async () => sign({ sub: 's1', scope: 'agent', agent_type: 't' }, secretKey, 'HS256'),
+    ],
+    ['missing sub', async () => sign({ scope: 'agent', exp: now() + 60 }, secretKey, 'HS256')],
+    ['expired', async () => sign({ ...agentClaims(), exp: now() - 10 }, secretKey, 'HS256')],
+    ['not yet valid', async () => sign({ ...agentClaims(), nbf: now() + 30 }, secretKey, 'HS256')],
+    ['HS512', async () => sign(agentClaims(), secretKey, 'HS512')],
+    ['bad tenant', async () => sign({ ...agentClaims(), tenant: 'a b' }, secretKey, 'HS256')],
+    [
+      'non-string scope',
+      async () => sign({ ...agentClaims(), scope: ['agent'] }, secretKey, 'HS256'),
+    ],
+    [
+      'alg none',
+      async () => {
+        const body = Buffer.from(JSON.stringify(agentClaims())).toString('base64url');
+        return `${Buffer.from('{"alg":"none"}').toString('base64url')}.${body}.`;
+      },
+    ],
+  ])('refuses %s as unauthorized', async (_name, make) => {
+    const v = await createTokenVerifier({ secret: SECRET });
+    expect(await codeOf(v.verify(await make()))).toBe('unauthorized');
+  });
+
+  it('honours a 5 s clock tolerance on exp and nbf', async () => {
+    const v = await createTokenVerifier({ secret: SECRET });
+    expect(
+      await codeOf(v.verify(await sign({ ...agentClaims(), exp: now() - 3 }, secretKey, 'HS256'))),
+    ).toBe('ok');
+    expect(
+      await codeOf(v.verify(await sign({ ...agentClaims(), nbf: now() + 3 }, secretKey, 'HS256'))),
+    ).toBe('ok');
+    expect(
+      await codeOf(v.verify(await sign({ ...agentClaims(), exp: now() - 8 }, secretKey, 'HS256'))),
+    ).toBe('unauthorized');
+  });
+
+  it('takes the time from the injected clock', async () => {
+    const token = await sign({ ...agentClaims(), exp: now() + 60 }, secretKey, 'HS256');
+    const later = await createTokenVerifier({
+      secret: SECRET,
+      clock: { now: () => Date.now() + 120_000 },
+    });
+    expect(await codeOf(later.verify(token))).toBe('unauthorized');
+  });
+
+  it('requires iss and aud when configured', async () => {
+    const v = await createTokenVerifier({
+      secret: SECRET,
+      issuer: 'https://idp',
+      audience: 'pulsegate',
+    });
+    const good = await sign(
+      { ...agentClaims(), iss: 'https://idp', aud: 'pulsegate' },
+      secretKey,
+      'HS256',
+    );
+    expect(await codeOf(v.verify(good))).toBe('ok');
+    const noIss = await sign({ ...agentClaims(), aud: 'pulsegate' }, secretKey, 'HS256');
+    expect(await codeOf(v.verify(noIss))).toBe('unauthorized');
+    const badAud = await sign(
+      { ...agentClaims(), iss: 'https://idp', aud: 'other' },
+      secretKey,
+      'HS256',
+    );
+    expect(await codeOf(v.verify(badAud))).toBe('unauthorized');
+  });
+});
+
+describe('public key verifiers', () => {
+  it.each(['RS256', 'ES256', 'EdDSA'])(
+    'verifies %s with a PEM key and refuses other keys',
+    async (alg) => {
+      const pair = await generateKeyPair(alg, { extractable: true });
+      const pem = await exportSPKI(pair.publicKey);
+      const v = await createTokenVerifier({ publicKey: pem });
+      expect((await v.verify(await sign(agentClaims(), pair.privateKey, alg))).subject).toBe('s1');
+      const other = await generateKeyPair(alg);
+      expect(await codeOf(v.verify(await sign(agentClaims(), other.privateKey, alg)))).toBe(
+        'unauthorized',
+      );
+      // HS256 signed with the public key's own text: the classic algorithm confusion.
+      const confused = await sign(agentClaims(), new TextEncoder().encode(pem), 'HS256');
+      expect(await codeOf(v.verify(confused))).toBe('unauthorized');
+    },
+  );
+
+  it('refuses a PEM key of an unsupported type at start-up', async () => {
+    const pair = await generateKeyPair('ES384', { extractable: true });
+    const pem = await exportSPKI(pair.publicKey);
+    await expect(createTokenVerifier({ publicKey: pem })).rejects.toBeInstanceOf(ConfigError);
+  });
+});
+
+describe('remote JWK set', () => {
+  let server: Server | undefined;
+  afterEach(async () => {
+    await new Promise((r) => (server ? server.close(r) : r(undefined)));
+    server = undefined;
+  });
+
+  async function serveJwks(body: () => string | undefined): Promise<string> {
+    server = createServer((_req, res) => {
+      const text = body();
+      if (text === undefined) {
+        res.writeHead(500).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end(text);
+    });
+    await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}/.well-known/jwks.json`;
+  }
+
+  it('verifies RS256, ES256 and EdDSA keys by kid, never HS*', async () => {
+    const pairs = await Promise.all(
+      ['RS256', 'ES256', 'EdDSA'].map(async (alg) => ({
+        alg,
+        ...(await generateKeyPair(alg, { extractable: true })),
+      })),
+    );
+    const keys = await Promise.all(
+      pairs.map(async (p) => ({ ...(await exportJWK(p.publicKey)), kid: p.alg, alg: p.alg })),
+    );
+    const url = await serveJwks(() => JSON.stringify({ keys }));
+    const v = await createTokenVerifier({ jwksUrl: url });
+    for (const p of pairs) {
+      expect((await v.verify(await sign(agentClaims(), p.privateKey, p.alg, p.alg))).subject).toBe(
+        's1',
+      );
+    }
+    expect(await codeOf(v.verify(await sign(agentClaims(), secretKey, 'HS256', 'RS256')))).toBe(
+      'unauthorized',
+    );
+  });
+
+  it('answers unavailable when the set was never reachable', async () => {
+    const url = await serveJwks(() => undefined);
+    const pair = await generateKeyPair('ES256');
+    const v: TokenVerifier = await createTokenVerifier({ jwksUrl: url });
+    expect(await codeOf(v.verify(await sign(agentClaims(), pair.privateKey, 'ES256', 'k1')))).toBe(
+      'unavailable',
+    );
+  });
+
+  it('keeps the last good keys through an outage', async () => {
+    const pair = await generateKeyPair('ES256', { extractable: true });
+    const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256' };
+    let up = true;
+    let fetches = 0;
+    const url = await serveJwks(() => {
+      fetches += 1;
+      return up ? JSON.stringify({ keys: [jwk] }) : undefined;
+    });
+    const v = await createTokenVerifier({
+      jwksUrl: url,
+      jwks: { cacheMaxAgeMs: 0, cooldownMs: 0 },
+    });
+    const token = await sign(agentClaims(), pair.privateKey, 'ES256', 'k1');
+    expect(await codeOf(v.verify(token))).toBe('ok');
+    up = false;
+    const before = fetches;
+    expect(await codeOf(v.verify(token))).toBe('ok');
+    expect(fetches).toBeGreaterThan(before);
+    // A key the last set did not hold cannot be checked while the set is down.
+    const other = await sign(
+      agentClaims(),
+      (await generateKeyPair('ES256')).privateKey,
+      'ES256',
+      'k2',
+    );
+    expect(await codeOf(v.verify(other))).toBe('unavailable');
+    // A token signed by a known kid but another key is still simply invalid.
+    const forged = await sign(
+      agentClaims(),
+      (await generateKeyPair('ES256')).privateKey,
+      'ES256',
+      'k1',
+    );
+    expect(await codeOf(v.verify(forged))).toBe('unauthorized');
+    // A dead server (connection refused) is an outage too.
+    await new Promise((r) => server?.close(r));
+    server = undefined;
+    expect(await codeOf(v.verify(token))).toBe('ok');
+  });
+});
+
+describe('identities', () => {
+  async function principal(claims: Record<string, unknown>) {
+    const v = await createTokenVerifier({ secret: SECRET });
+    return v.verify(await sign({ exp: now() + 60, ...claims }, secretKey, 'HS256'));
+  }
+
+  it('checks the scope before the claims', async () => {
+    const p = await principal({ sub: 'bad id!', agent_type: 'bad type!' });
+    expect(() => agentIdentity(p)).toThrow(expect.objectContaining({ code: 'forbidden' }));
+    const q = await principal({ sub: 'bad id!', scope: 'agent', agent_type: 't' });
+    expect(() => agentIdentity(q)).toThrow(expect.objectContaining({ code: 'unauthorized' }));
+    const r = await principal({ sub: 's1', scope: 'agent', agent_type: 'bad type!' });
+    expect(() => agentIdentity(r)).toThrow(expect.objectContaining({ code: 'unauthorized' }));
+    const s = await principal({ sub: 's1', scope: 'agent' });
+    expect(() => agentIdentity(s)).toThrow(expect.objectContaining({ code: 'unauthorized' }));
+    expect(
+      agentIdentity(await principal({ sub: 'a:b.c-d_e', scope: 'x agent', agent_type: 't' })),
+    ).toMatchObject({
+      session: 'a:b.c-d_e',
+      agentType: 't',
+      tenant: 'default',
+    });
+  });
+
+  it('needs sessions:read for a dashboard', async () => {
+    const p = await principal({ sub: 'user with spaces', scope: 'sessions:control' });
+    expect(() => dashboardIdentity(p)).toThrow(expect.objectContaining({ code: 'forbidden' }));
+    const q = await principal({ sub: 'user with spaces', scope: 'sessions:read', tenant: 't2' });
+    expect(dashboardIdentity(q)).toEqual({
+      user: 'user with spaces',
+      tenant: 't2',
+      canControl: false,
+      expiresAt: q.expiresAt,
+    });
+  });
+});
+
+describe('minting', () => {
+  it('mints tokens the verifier accepts', async () => {
+    const token = await mintToken({
+      secret: SECRET,
+      sub: 'w1',
+      scope: 'agent',
+      agentType: 'planner',
+      tenant: 'acme',
+      ttlSeconds: 60,
+    });
+    const v = await createTokenVerifier({ secret: SECRET });
+    expect(agentIdentity(await v.verify(token))).toMatchObject({
+      session: 'w1',
+      agentType: 'planner',
+      tenant: 'acme',
+    });
+  });
+
+  it('parses lifetimes', () => {
+    expect(parseTtl('1h')).toBe(3600);
+    expect(parseTtl('15m')).toBe(900);
+    expect(parseTtl('90')).toBe(90);
+    expect(parseTtl('2d')).toBe(172800);
+    expect(parseTtl('0')).toBeUndefined();
+    expect(parseTtl('1y')).toBeUndefined();
+    expect(parseTtl('-1h')).toBeUndefined();
+  });
+
+  it('reads bearer headers', () => {
+    expect(readBearer('Bearer abc.def.ghi')).toBe('abc.def.ghi');
+    expect(readBearer('bearer x')).toBe('x');
+    expect(readBearer('Basic abc')).toBeUndefined();
+    expect(readBearer(undefined)).toBeUndefined();
+  });
+});
