@@ -1,0 +1,1 @@
+export { createAgentEndpoint } from './endpoint.js';
