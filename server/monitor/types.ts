@@ -6,6 +6,9 @@ import type {
   TransitionKind,
 } from '../../shared/session.js';
 
+/** The states a live session can be in (`timed_out` and `gone` are final, not kept). */
+export type LiveState = Extract<SessionState, 'healthy' | 'warning' | 'paused'>;
+
 /** Milliseconds since the epoch, from an injected clock. */
 export type Millis = number;
 
@@ -81,7 +84,10 @@ export interface Monitor {
   /** The policy a session of this agent type gets. */
   policyFor(agentType: string): Policy;
   readonly registeredCount: number;
+  /** Sessions with no missed beat (paused ones included), as the seed counts them. */
   readonly healthyCount: number;
+  /** Live sessions by state, kept up to date per transition (no scan): the metrics gauge. */
+  countByState(): Readonly<Record<LiveState, number>>;
   /** Subscribes to every transition; returns the unsubscribe function. */
   subscribe(listener: TransitionListener): () => void;
   start(): void;

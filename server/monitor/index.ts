@@ -1,0 +1,22 @@
+export { HeartbeatMonitor } from './monitor.js';
+export { HeartbeatClient, type HeartbeatClientOptions } from './heartbeat-client.js';
+export {
+  normalizeMonitorOptions,
+  type MonitorOptions,
+  type MonitorErrorContext,
+  type MonitorErrorReporter,
+  type MonitorSettings,
+} from './options.js';
+export {
+  DEFAULT_POLICY,
+  advisedBeatInterval,
+  normalizeMaxPause,
+  normalizePolicies,
+  normalizePolicy,
+} from './policy.js';
+export { systemClock } from './clock.js';
+export { TimerScheduler, intervalTicker, type Ticker } from './scheduler.js';
+export { MemoryStore, type SessionStore } from './store.js';
+export { step, deadlineOf, type MonitorEvent, type RuleSettings, type Step } from './rules.js';
+export { toStatus, stateOf, type SessionRecord, type PauseInfo } from './record.js';
+export type * from './types.js';

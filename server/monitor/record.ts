@@ -1,0 +1,87 @@
+import type { Actor, Policy, SessionStatus } from '../../shared/session.js';
+import type { LiveState, Millis } from './types.js';
+
+/** Who paused a session, why, and since when (the start of the pause, for `maxPauseMs`). */
+export interface PauseInfo {
+  readonly by: Actor;
+  readonly reason: string | undefined;
+  readonly at: Millis;
+}
+
+/**
+ * One session as the store keeps it: an immutable value, replaced on every change. Kept to
+ * ten fields (a pause is one optional sub-record) because a million of them must fit in
+ * well under 300 bytes each, index structures included.
+ */
+export interface SessionRecord {
+  readonly id: string;
+  readonly tenant: string;
+  readonly agentType: string;
+  readonly policy: Policy;
+  readonly registeredAt: Millis;
+  /** L: the last beat, or the last resume (which restarts the counting like a beat). */
+  readonly lastBeat: Millis;
+  readonly missedBeats: number;
+  readonly connected: boolean;
+  readonly pause: PauseInfo | undefined;
+  readonly status: string | undefined;
+}
+
+/**
+ * Builds a record. Every record is made here, with its fields in one order, so that all of
+ * them share one hidden class and the beat path stays monomorphic.
+ */
+export function makeRecord(
+  id: string,
+  tenant: string,
+  agentType: string,
+  policy: Policy,
+  registeredAt: Millis,
+  lastBeat: Millis,
+  missedBeats: number,
+  connected: boolean,
+  pause: PauseInfo | undefined,
+  status: string | undefined,
+): SessionRecord {
+  return {
+    id,
+    tenant,
+    agentType,
+    policy,
+    registeredAt,
+    lastBeat,
+    missedBeats,
+    connected,
+    pause,
+    status,
+  };
+}
+
+/** The live state of a record: paused wins over warning, warning over healthy. */
+export function stateOf(record: SessionRecord): LiveState {
+  if (record.pause !== undefined) return 'paused';
+  return record.missedBeats > 0 ? 'warning' : 'healthy';
+}
+
+/** The contract's `SessionStatus` of a record at time `now`. */
+export function toStatus(record: SessionRecord, now: Millis): SessionStatus {
+  const status: SessionStatus = {
+    session: record.id,
+    agentType: record.agentType,
+    tenant: record.tenant,
+    state: stateOf(record),
+    connected: record.connected,
+    paused: record.pause !== undefined,
+    healthy: record.missedBeats === 0,
+    missedBeats: record.missedBeats,
+    lastBeat: new Date(record.lastBeat).toISOString(),
+    msSinceBeat: Math.max(0, now - record.lastBeat),
+    registeredAt: new Date(record.registeredAt).toISOString(),
+  };
+  if (record.pause !== undefined) {
+    status.pausedBy = record.pause.by;
+    if (record.pause.reason !== undefined) status.pauseReason = record.pause.reason;
+  }
+  if (record.status !== undefined) status.status = record.status;
+  return status;
+}
