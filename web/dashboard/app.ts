@@ -1,0 +1,183 @@
+import type { SessionState } from '../../shared/session.js';
+import { SESSION_STATES } from '../../shared/session.js';
+import { SessionActions } from './actions.js';
+import type { CellContext } from './columns.js';
+import { FeedView } from './feed-view.js';
+import { FrameLoop } from './frame-loop.js';
+import { MaxMissedBeats } from './max-missed.js';
+import { SessionRows } from './session-rows.js';
+import { toggleSort } from './sort.js';
+import type { DashboardSource } from './source.js';
+import { showConnection, SummaryView } from './summary-view.js';
+import type { ConnectionState } from './summary-view.js';
+import { TableModelCache } from './table-model.js';
+import type { TableModel } from './table-model.js';
+import { TableView } from './table-view.js';
+import type { TableElements } from './table-view.js';
+
+export interface AppElements extends TableElements {
+  readonly connection: HTMLElement;
+  readonly connectionText: HTMLElement;
+  readonly counts: HTMLUListElement;
+  readonly filterAgentType: HTMLSelectElement;
+  readonly filterState: HTMLSelectElement;
+  readonly filterText: HTMLInputElement;
+  readonly pauseReason: HTMLInputElement;
+  readonly pauseReasonLabel: HTMLElement;
+  readonly actionError: HTMLElement;
+  readonly feed: HTMLOListElement;
+}
+
+export interface AppOptions {
+  /** Show pause, resume and unregister (the token has `sessions:control`). */
+  readonly control: boolean;
+  /** How often the full list is re-read, so beats that emit no transition still show. */
+  readonly refreshMs?: (sessions: number) => number;
+}
+
+/** A full list of 10,000 sessions is ~3 MB: re-read it less often when there are many. */
+const defaultRefreshMs = (sessions: number): number => (sessions > 2_000 ? 15_000 : 3_000);
+
+/**
+ * The page: wires the dashboard client's events to the rows, the derived table model
+ * and the views. Every event only marks what changed; drawing happens once per frame.
+ */
+export class DashboardApp {
+  readonly #rows = new SessionRows();
+  readonly #model = new TableModelCache(this.#rows);
+  readonly #maxMissed = new MaxMissedBeats();
+  readonly #frame = new FrameLoop(() => this.#render());
+  readonly #feed: FeedView;
+  readonly #table: TableView;
+  readonly #summary: SummaryView;
+  readonly #actions: SessionActions;
+  #tick: ReturnType<typeof setInterval> | undefined;
+  #refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  #drawnModel: TableModel | undefined;
+  #connected = false;
+  #stopped = false;
+  #refreshing = false;
+
+  constructor(
+    private readonly el: AppElements,
+    private readonly source: DashboardSource,
+    private readonly options: AppOptions,
+  ) {
+    this.#feed = new FeedView(el.feed);
+    this.#summary = new SummaryView(el.counts, el.filterAgentType);
+    this.#actions = new SessionActions(
+      source,
+      () => el.pauseReason.value,
+      () => this.#frame.request(),
+      el.actionError,
+    );
+    this.#table = new TableView(el, options.control, {
+      sort: (column) => {
+        this.#model.setOrder(toggleSort(this.#model.order, column));
+        this.#table.showOrder(this.#model.order);
+        this.#frame.request();
+      },
+      action: (action, session) => void this.#actions.run(action, session),
+      scroll: () => this.#frame.request(),
+    });
+    this.#table.showOrder(this.#model.order);
+    el.pauseReasonLabel.hidden = !options.control;
+    for (const input of [el.filterAgentType, el.filterState, el.filterText]) {
+      input.addEventListener('input', () => this.#readFilter());
+    }
+  }
+
+  /** Subscribes to the client and starts the clocks; call before `connect()`. */
+  start(): void {
+    const { source } = this;
+    source.on('sync', () => this.#sync());
+    source.on('change', (t) => {
+      this.#maxMissed.learn(t);
+      this.#rows.apply(t, source.sessions.get(t.session));
+      this.#feed.push(t);
+      this.#frame.request();
+    });
+    source.on('connected', () => {
+      this.#connected = true;
+      this.setConnection('connected');
+    });
+    source.on('disconnected', () => {
+      this.#connected = false;
+      this.setConnection('disconnected');
+    });
+    // "Last beat ... ago" ticks: one redraw of the visible rows a second.
+    this.#tick = setInterval(() => this.#frame.request(), 1_000);
+    this.#scheduleRefresh();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearInterval(this.#tick);
+    clearTimeout(this.#refreshTimer);
+  }
+
+  setConnection(state: ConnectionState, detail?: string): void {
+    if (state === 'connected') this.#connected = true;
+    showConnection(this.el.connection, this.el.connectionText, state, detail);
+  }
+
+  #sync(): void {
+    this.#connected = true;
+    this.setConnection('connected');
+    for (const s of this.source.sessions.values()) this.#maxMissed.learn(s);
+    this.#rows.replaceAll(this.source.sessions.values(), Date.now());
+    this.#frame.request();
+  }
+
+  #scheduleRefresh(): void {
+    if (this.#stopped) return;
+    const every = (this.options.refreshMs ?? defaultRefreshMs)(this.#rows.size);
+    this.#refreshTimer = setTimeout(() => {
+      void this.#refresh().finally(() => this.#scheduleRefresh());
+    }, every);
+  }
+
+  async #refresh(): Promise<void> {
+    if (!this.#connected || this.#refreshing || document.hidden) return;
+    this.#refreshing = true;
+    try {
+      const sessions = await this.source.list();
+      this.#rows.replaceAll(sessions, Date.now());
+      this.#frame.request();
+    } catch {
+      // A failed refresh is retried on the next round; the connection indicator tells why.
+    } finally {
+      this.#refreshing = false;
+    }
+  }
+
+  #readFilter(): void {
+    const state = this.el.filterState.value;
+    this.#model.setFilter({
+      agentType: this.el.filterAgentType.value,
+      state: isState(state) ? state : '',
+      text: this.el.filterText.value,
+    });
+    this.el.scroll.scrollTop = 0;
+    this.#frame.request();
+  }
+
+  #render(): void {
+    const model = this.#model.current();
+    if (model !== this.#drawnModel) {
+      this.#summary.render(model.counts, model.total, model.agentTypes);
+      this.#drawnModel = model;
+    }
+    const now = Date.now();
+    const ctx: CellContext = {
+      maxMissedBeats: (type) => this.#maxMissed.of(type),
+      msSinceBeat: (row) => this.#rows.msSinceBeat(row, now),
+    };
+    this.#table.render(model.rows, ctx, this.#actions);
+    this.#feed.render();
+  }
+}
+
+function isState(value: string): value is SessionState {
+  return (SESSION_STATES as readonly string[]).includes(value);
+}

@@ -1,0 +1,90 @@
+import type { SessionStatus } from '../../shared/session.js';
+import { formatMissed, formatPause, formatSince, stateLook } from './format.js';
+import type { SortColumn } from './sort.js';
+
+/** What a cell needs besides the row: values that are not in a `SessionStatus`. */
+export interface CellContext {
+  /** M of the row's agent type, when known. */
+  maxMissedBeats(agentType: string): number | undefined;
+  /** Milliseconds since the row's last beat, now. */
+  msSinceBeat(row: SessionStatus): number;
+}
+
+export interface CellContent {
+  readonly text: string;
+  readonly className: string;
+  /** Full text on hover, for cells that may be cut with an ellipsis. */
+  readonly title?: string;
+}
+
+/** One data column of the sessions table. */
+export interface Column {
+  readonly sort: SortColumn;
+  readonly header: string;
+  /** Column width in px (fixed layout keeps every row the same height). */
+  readonly width: number;
+  readonly cell: (row: SessionStatus, ctx: CellContext) => CellContent;
+}
+
+export const COLUMNS: readonly Column[] = [
+  {
+    sort: 'session',
+    header: 'Session',
+    width: 200,
+    cell: (r) => ({ text: r.session, className: 'mono', title: r.session }),
+  },
+  { sort: 'agentType', header: 'Agent type', width: 120, cell: (r) => plain(r.agentType) },
+  { sort: 'tenant', header: 'Tenant', width: 100, cell: (r) => plain(r.tenant) },
+  {
+    sort: 'state',
+    header: 'State',
+    width: 120,
+    cell: (r) => {
+      const look = stateLook(r.state);
+      return { text: `${look.glyph} ${look.label}`, className: `state ${look.className}` };
+    },
+  },
+  {
+    sort: 'missedBeats',
+    header: 'Missed',
+    width: 80,
+    cell: (r, ctx) => ({
+      text: formatMissed(r.missedBeats, ctx.maxMissedBeats(r.agentType)),
+      className: 'num',
+    }),
+  },
+  {
+    sort: 'since',
+    header: 'Last beat',
+    width: 100,
+    cell: (r, ctx) => ({ text: `${formatSince(ctx.msSinceBeat(r))} ago`, className: 'num' }),
+  },
+  {
+    sort: 'status',
+    header: 'Status',
+    width: 200,
+    cell: (r) => ({ text: r.status ?? '', className: '', title: r.status ?? '' }),
+  },
+  {
+    sort: 'connected',
+    header: 'Connected',
+    width: 100,
+    cell: (r) => plain(r.connected ? 'yes' : 'no'),
+  },
+  {
+    sort: 'paused',
+    header: 'Paused by',
+    width: 180,
+    cell: (r) => {
+      const text = formatPause(r);
+      return { text, className: '', title: text };
+    },
+  },
+];
+
+/** Width of the actions column, shown only with `sessions:control`. */
+export const ACTIONS_WIDTH = 200;
+
+function plain(text: string): CellContent {
+  return { text, className: '' };
+}
