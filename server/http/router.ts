@@ -1,0 +1,143 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { PulsegateError } from '../../shared/errors.js';
+import { redactUrl } from '../log.js';
+import { checkDeclaredLength } from './body.js';
+import type { DashboardPage } from './page.js';
+import { sendError, sendJson } from './respond.js';
+import type { SessionRoutes } from './sessions.js';
+import { serveFile } from './static-files.js';
+
+/** What the HTTP edge needs besides the session routes. */
+export interface RouterDeps {
+  readonly sessions: SessionRoutes;
+  readonly page: DashboardPage;
+  /** Where the browser SDK bundles are (`/sdk/<file>`). */
+  readonly sdkDir: string | undefined;
+  readonly metrics: { scrape(): Promise<string>; readonly contentType: string };
+  /** False while the store is unreachable. */
+  readonly storeReady: () => boolean;
+  /** True once shutdown began: every request but `/healthz` gets 503. */
+  readonly closing: () => boolean;
+  readonly maxBodyBytes: number;
+  readonly log: Logger;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+/** Handlers of one path, by method. */
+type Methods = Readonly<Partial<Record<string, Handler>>>;
+
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The request listener of contract section 6: one table from path to methods, 404 for an
+ * unknown path, 405 with `Allow` for a known path and another method.
+ */
+export function createRouter(deps: RouterDeps): RequestListener {
+  const { sessions, page } = deps;
+
+  function route(path: string): Methods | undefined {
+    switch (path) {
+      case '/healthz':
+        return { GET: (_q, res) => sendJson(res, 200, { status: 'ok' }) };
+      case '/readyz':
+        return {
+          GET: (_q, res) => {
+            if (deps.closing()) throw new PulsegateError('unavailable', 'shutting down');
+            if (!deps.storeReady())
+              throw new PulsegateError('unavailable', 'the store is unreachable');
+            sendJson(res, 200, { status: 'ready' });
+          },
+        };
+      case '/metrics':
+        return {
+          GET: async (_q, res) => {
+            const text = await deps.metrics.scrape();
+            res.writeHead(200, {
+              'content-type': deps.metrics.contentType,
+              'cache-control': 'no-store',
+            });
+            res.end(text);
+          },
+        };
+      case '/':
+        return { GET: (_q, res) => page.serveIndex(res) };
+      case '/v1/sessions':
+        return { GET: (req, res) => sessions.list({ req, res, id: undefined }) };
+    }
+    const parts = path.split('/');
+    if (parts.length === 3 && parts[1] === 'sdk' && deps.sdkDir !== undefined) {
+      const dir = deps.sdkDir;
+      const name = decodeSegment(parts[2] ?? '');
+      if (name !== undefined) return { GET: (_q, res) => serveFile(res, dir, name) };
+    }
+    if (parts.length === 2 && page.hasAsset(parts[1] ?? '')) {
+      const name = parts[1] ?? '';
+      return { GET: (_q, res) => page.serveAsset(res, name) };
+    }
+    if (parts.length < 4 || parts.length > 5 || parts[1] !== 'v1' || parts[2] !== 'sessions') {
+      return undefined;
+    }
+    const id = decodeSegment(parts[3] ?? '');
+    if (id === undefined || id === '') return undefined;
+    if (parts.length === 4) {
+      return {
+        GET: (req, res) => sessions.get({ req, res, id }),
+        DELETE: (req, res) => sessions.remove({ req, res, id }),
+      };
+    }
+    switch (parts[4]) {
+      case 'beat':
+        return { POST: (req, res) => sessions.beat({ req, res, id }) };
+      case 'pause':
+        return { POST: (req, res) => sessions.pause({ req, res, id }) };
+      case 'resume':
+        return { POST: (req, res) => sessions.resume({ req, res, id }) };
+    }
+    return undefined;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    if (deps.closing() && path !== '/healthz') {
+      res.setHeader('connection', 'close');
+      throw new PulsegateError('unavailable', 'the gateway is shutting down');
+    }
+    const methods = route(path);
+    if (methods === undefined) throw new PulsegateError('not_found', 'no such route');
+    const method = req.method ?? 'GET';
+    const handler = methods[method] ?? (method === 'HEAD' ? methods['GET'] : undefined);
+    if (handler === undefined) {
+      const allowed = Object.keys(methods);
+      if (allowed.includes('GET')) allowed.push('HEAD');
+      // 405 has no code of its own in the contract: the body says `invalid`.
+      res.setHeader('allow', allowed.join(', '));
+      sendJson(res, 405, { error: { code: 'invalid', message: `${method} is not allowed here` } });
+      return;
+    }
+    checkDeclaredLength(req, deps.maxBodyBytes);
+    await handler(req, res);
+  }
+
+  return (req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      const code = err instanceof PulsegateError ? err.code : 'internal';
+      if (code === 'internal') {
+        deps.log.error({ err, method: req.method, url: redactUrl(req.url) }, 'request failed');
+      } else {
+        deps.log.debug({ code, method: req.method, url: redactUrl(req.url) }, 'request refused');
+      }
+      // A refused body is not read: close the connection rather than drain it.
+      if (code === 'too_large') res.setHeader('connection', 'close');
+      sendError(res, err);
+    });
+  };
+}

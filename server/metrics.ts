@@ -1,0 +1,101 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import {
+  SESSION_STATES,
+  TRANSITION_KINDS,
+  type SessionState,
+  type TransitionKind,
+} from '../shared/session.js';
+import type { BeatVia, ConnectionKind, GatewayMetrics } from './context.js';
+
+/** How many sessions are in each state, read at scrape time from the monitor's counters. */
+export type StateCounts = () => Partial<Readonly<Record<SessionState, number>>>;
+
+/** The gateway's Prometheus metrics, on a registry of their own. */
+export interface PrometheusMetrics extends GatewayMetrics {
+  readonly registry: Registry;
+  transition(kind: TransitionKind): void;
+  /** The exposition text of every metric. */
+  scrape(): Promise<string>;
+  readonly contentType: string;
+  /** Stops the event-loop delay sampler. */
+  close(): void;
+}
+
+const BEAT_VIAS: readonly BeatVia[] = ['message', 'ping', 'http', 'connect'];
+const CONNECTION_KINDS: readonly ConnectionKind[] = ['agent', 'dashboard'];
+
+/**
+ * Creates the metrics of one gateway: `pulsegate_sessions{state}`,
+ * `pulsegate_transitions_total{kind}`, `pulsegate_connections{kind}`,
+ * `pulsegate_beats_total{via}`, `pulsegate_event_loop_lag_seconds`, and Node's defaults.
+ * Its own `Registry`, so two gateways in one process never share counters.
+ *
+ * @example
+ * ```ts
+ * const metrics = createMetrics(() => monitor.countByState());
+ * res.setHeader('content-type', metrics.contentType).end(await metrics.scrape());
+ * ```
+ */
+export function createMetrics(stateCounts: StateCounts): PrometheusMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  new Gauge({
+    name: 'pulsegate_sessions',
+    help: 'Sessions by state.',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      const counts = stateCounts();
+      for (const state of SESSION_STATES) this.set({ state }, counts[state] ?? 0);
+    },
+  });
+  const transitions = new Counter({
+    name: 'pulsegate_transitions_total',
+    help: 'Session transitions by kind.',
+    labelNames: ['kind'],
+    registers: [registry],
+  });
+  const connections = new Gauge({
+    name: 'pulsegate_connections',
+    help: 'Open connections by kind.',
+    labelNames: ['kind'],
+    registers: [registry],
+  });
+  const beats = new Counter({
+    name: 'pulsegate_beats_total',
+    help: 'Beats received, by the way they arrived.',
+    labelNames: ['via'],
+    registers: [registry],
+  });
+  // Labelled series exist from the start, so a dashboard sees zeros, not gaps.
+  for (const kind of TRANSITION_KINDS) transitions.inc({ kind }, 0);
+  for (const kind of CONNECTION_KINDS) connections.set({ kind }, 0);
+  for (const via of BEAT_VIAS) beats.inc({ via }, 0);
+
+  const delay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  new Gauge({
+    name: 'pulsegate_event_loop_lag_seconds',
+    help: 'Event loop delay, 99th percentile since the previous scrape.',
+    registers: [registry],
+    collect() {
+      // The histogram counts in nanoseconds; it is reset so each scrape sees its own window.
+      const p99 = delay.count > 0 ? delay.percentile(99) : 0;
+      this.set(p99 / 1e9);
+      delay.reset();
+    },
+  });
+
+  return {
+    registry,
+    contentType: registry.contentType,
+    beat: (via) => beats.inc({ via }),
+    connectionOpened: (kind) => connections.inc({ kind }),
+    connectionClosed: (kind) => connections.dec({ kind }),
+    transition: (kind) => transitions.inc({ kind }),
+    scrape: () => registry.metrics(),
+    close: () => delay.disable(),
+  };
+}
