@@ -1,0 +1,324 @@
+import '../dispose-polyfill.js';
+import { io, type Socket } from 'socket.io-client';
+import {
+  DASHBOARD_NAMESPACE,
+  type Snapshot,
+  type SubscribeFilter,
+} from '../../shared/dashboard.js';
+import { PulsegateError } from '../../shared/errors.js';
+import type { JsonRecord } from '../../shared/record.js';
+import type { SessionStatus } from '../../shared/session.js';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../agent/backoff.js';
+import { TypedEmitter } from '../emitter.js';
+import { fetchToken, type TokenSource } from '../token.js';
+import type { DashboardEvents } from './dashboard-events.js';
+import { readAck, readSessionList, readSnapshot, readTransition } from './decode.js';
+import { SessionMirror } from './mirror.js';
+
+export interface DashboardClientOptions {
+  /** The gateway, e.g. `http://127.0.0.1:7070` (the `/dashboard` namespace is appended). */
+  readonly url: string;
+  /** A token with `sessions:read`, or a function giving a fresh one on every connect. */
+  readonly token: TokenSource;
+  /** Time a command waits for its acknowledgement (default 10,000 ms). */
+  readonly timeoutMs?: number;
+  /** Resynchronise when an unfiltered stream skips a `seq` (default true). */
+  readonly resyncOnGap?: boolean;
+  /** Socket.IO transports (default `['websocket']`). */
+  readonly transports?: ('websocket' | 'polling' | 'webtransport')[];
+  /** Bounds of the reconnect backoff (default 0.5 s to 30 s). */
+  readonly reconnect?: Partial<BackoffOptions>;
+  /** Random source of the backoff jitter (default `Math.random`). */
+  readonly random?: () => number;
+}
+
+interface Pending {
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * A dashboard's live, always-consistent view of a gateway's sessions.
+ *
+ * @example
+ * ```ts
+ * const dash = new DashboardClient({ url: 'http://127.0.0.1:7070', token });
+ * await dash.connect();
+ * dash.on('change', () => render(dash.sessions));
+ * await dash.pause('s1', 'maintenance');
+ * ```
+ */
+export class DashboardClient extends TypedEmitter<DashboardEvents> {
+  readonly #url: string;
+  readonly #source: TokenSource;
+  readonly #timeoutMs: number;
+  readonly #resyncOnGap: boolean;
+  readonly #transports: ('websocket' | 'polling' | 'webtransport')[];
+  readonly #backoff: BackoffOptions;
+  readonly #random: () => number;
+  readonly #mirror = new SessionMirror();
+
+  #socket: Socket | undefined;
+  #filter: SubscribeFilter | undefined;
+  /** Set while a resync (a subscribe) is pending: events before its ack are in its snapshot. */
+  #resyncing = false;
+  /** Set to make the next connect ask for a full snapshot instead of a replay. */
+  #fullSnapshot = false;
+  #synced = false;
+  #closed = false;
+  #attempt = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #connecting: Promise<void> | undefined;
+  #pendingConnect: Pending | undefined;
+
+  constructor(options: DashboardClientOptions) {
+    super();
+    this.#url = dashboardUrl(options.url);
+    this.#source = options.token;
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#resyncOnGap = options.resyncOnGap ?? true;
+    this.#transports = options.transports ?? ['websocket'];
+    this.#backoff = { ...DEFAULT_BACKOFF, ...options.reconnect };
+    this.#random = options.random ?? Math.random;
+  }
+
+  /** Every visible session, keyed by id; always current while connected. */
+  get sessions(): ReadonlyMap<string, SessionStatus> {
+    return this.#mirror.sessions;
+  }
+
+  /** The `seq` of the last event applied (the `since` of the next reconnect). */
+  get seq(): number | undefined {
+    return this.#mirror.seq;
+  }
+
+  get connected(): boolean {
+    return this.#socket?.connected ?? false;
+  }
+
+  /**
+   * Connects and resolves once the first snapshot is applied. Rejects with a
+   * `PulsegateError`: `unauthorized`, `forbidden`, or `unavailable` when the gateway
+   * cannot be reached.
+   */
+  connect(): Promise<void> {
+    if (this.#closed) return Promise.reject(new PulsegateError('invalid', 'this client is closed'));
+    if (this.#connecting !== undefined) return this.#connecting;
+    this.#connecting = new Promise<void>((resolve, reject) => {
+      this.#pendingConnect = { resolve, reject };
+    });
+    this.#connecting.catch(() => undefined);
+    const socket = io(this.#url, {
+      autoConnect: false,
+      transports: this.#transports,
+      reconnectionDelay: this.#backoff.minMs,
+      reconnectionDelayMax: this.#backoff.maxMs,
+      auth: (cb) => {
+        fetchToken(this.#source).then(
+          (token) => cb(this.#auth(token)),
+          () => cb({ token: '' }),
+        );
+      },
+    });
+    this.#socket = socket;
+    socket.on('connect', () => this.#onConnect());
+    socket.on('snapshot', (value: unknown) => this.#onSnapshot(value));
+    socket.on('transition', (value: unknown) => this.#onTransition(value));
+    socket.on('disconnect', (reason) => this.#onDisconnect(reason));
+    socket.on('connect_error', (error) => this.#onConnectError(socket, error.message));
+    socket.connect();
+    return this.#connecting;
+  }
+
+  /** Pauses a session (needs `sessions:control`). */
+  async pause(session: string, reason?: string): Promise<void> {
+    await this.#command('pause', reason === undefined ? { session } : { session, reason });
+  }
+
+  async resume(session: string): Promise<void> {
+    await this.#command('resume', { session });
+  }
+
+  async unregister(session: string): Promise<void> {
+    await this.#command('unregister', { session });
+  }
+
+  /** The sessions as the gateway sees them now (the mirror is left as it is). */
+  async list(): Promise<SessionStatus[]> {
+    const ack = await this.#command('list', {});
+    const sessions = readSessionList(ack['sessions']);
+    if (sessions === undefined) throw new PulsegateError('internal', 'malformed list');
+    return sessions;
+  }
+
+  /**
+   * Narrows the stream (and `sessions`) to some agent types and/or sessions; `{}` widens
+   * it back to everything. Kept across reconnects.
+   */
+  async subscribe(filter: SubscribeFilter): Promise<Snapshot> {
+    const snapshot = await this.#subscribe(filter);
+    this.#filter =
+      filter.agentTypes === undefined && filter.sessions === undefined ? undefined : filter;
+    return snapshot;
+  }
+
+  /** Disconnects for good. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#clearTimer();
+    this.#socket?.disconnect();
+    this.#pendingConnect?.reject(new PulsegateError('unavailable', 'closed before connected'));
+    this.#pendingConnect = undefined;
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  #auth(token: string): { token: string; since?: number } {
+    const since = this.#mirror.seq;
+    // A filtered mirror cannot be continued by an unfiltered replay: take a snapshot.
+    if (since === undefined || this.#filter !== undefined || this.#fullSnapshot) return { token };
+    return { token, since };
+  }
+
+  #onConnect(): void {
+    this.#attempt = 0;
+    this.#fullSnapshot = false;
+    this.#resyncing = false;
+    this.emit('connected');
+    if (this.#filter !== undefined) this.#resync();
+  }
+
+  #onSnapshot(value: unknown): void {
+    if (this.#resyncing) return;
+    const snapshot = readSnapshot(value);
+    if (snapshot === undefined) {
+      this.emit('error', new PulsegateError('invalid', 'malformed snapshot'));
+      this.#resync();
+      return;
+    }
+    this.#applySnapshot(snapshot);
+  }
+
+  #applySnapshot(snapshot: Snapshot): void {
+    this.#mirror.replace(snapshot);
+    this.#synced = true;
+    this.emit('sync', { seq: snapshot.seq, reset: snapshot.reset, sessions: this.sessions });
+    this.#pendingConnect?.resolve();
+    this.#pendingConnect = undefined;
+  }
+
+  #onTransition(value: unknown): void {
+    if (this.#resyncing || !this.#synced) return;
+    const transition = readTransition(value);
+    if (transition === undefined) {
+      this.emit('error', new PulsegateError('invalid', 'malformed transition'));
+      return;
+    }
+    const strict = this.#resyncOnGap && this.#filter === undefined;
+    const result = this.#mirror.apply(transition, strict);
+    if (result === 'applied') this.emit('change', transition);
+    else if (result === 'gap') this.#resync();
+  }
+
+  /** Replaces the mirror with a fresh snapshot of the current filter. */
+  #resync(): void {
+    if (this.#resyncing) return;
+    this.#resyncing = true;
+    this.#subscribe(this.#filter ?? {}).then(
+      () => undefined,
+      () => {
+        // No snapshot by subscribe: reconnect for one.
+        this.#fullSnapshot = true;
+        this.#socket?.disconnect().connect();
+      },
+    );
+  }
+
+  async #subscribe(filter: SubscribeFilter): Promise<Snapshot> {
+    const ack = await this.#command('subscribe', filter);
+    const snapshot = readSnapshot(ack['snapshot']);
+    if (snapshot === undefined) throw new PulsegateError('internal', 'malformed snapshot');
+    this.#resyncing = false;
+    this.#applySnapshot(snapshot);
+    return snapshot;
+  }
+
+  #onDisconnect(reason: string): void {
+    this.#resyncing = false;
+    this.#synced = false;
+    this.emit('disconnected', { reason });
+    // Socket.IO leaves a disconnect by the server to the application: the gateway does it
+    // on shutdown and to a dashboard that reads too slowly, and both expect a reconnect.
+    if (reason === 'io server disconnect' && !this.#closed) this.#scheduleReconnect();
+  }
+
+  #onConnectError(socket: Socket, message: string): void {
+    if (this.#closed) return;
+    const refused = message === 'unauthorized' || message === 'forbidden';
+    if (this.#pendingConnect !== undefined) {
+      const code = message === 'unauthorized' || message === 'forbidden' ? message : 'unavailable';
+      const text = refused
+        ? `the gateway refused the dashboard: ${message}`
+        : `could not connect: ${message}`;
+      this.#pendingConnect.reject(new PulsegateError(code, text));
+      this.#pendingConnect = undefined;
+      this.#connecting = undefined;
+      socket.disconnect();
+      this.#socket = undefined;
+      return;
+    }
+    // A transport error: Socket.IO's manager is already retrying.
+    if (socket.active) return;
+    if (message === 'unauthorized' && typeof this.#source !== 'string') {
+      this.#scheduleReconnect();
+      return;
+    }
+    this.emit('error', new PulsegateError(refused ? message : 'unavailable', message));
+    this.close();
+  }
+
+  #scheduleReconnect(): void {
+    this.#clearTimer();
+    const delay = backoffDelay(this.#attempt, this.#random, this.#backoff);
+    this.#attempt += 1;
+    this.#timer = setTimeout(() => this.#socket?.connect(), delay);
+  }
+
+  #command(name: string, args: object): Promise<JsonRecord> {
+    const socket = this.#socket;
+    if (socket === undefined || !socket.connected) {
+      return Promise.reject(new PulsegateError('unavailable', `${name}: not connected`));
+    }
+    return new Promise<JsonRecord>((resolve, reject) => {
+      socket.timeout(this.#timeoutMs).emit(name, args, (error: unknown, ack: unknown) => {
+        if (error !== null && error !== undefined) {
+          reject(
+            new PulsegateError('timeout', `${name}: no acknowledgement in ${this.#timeoutMs} ms`),
+          );
+          return;
+        }
+        const result = readAck(ack);
+        if (result instanceof PulsegateError) reject(result);
+        else resolve(result);
+      });
+    });
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}
+
+/** The dashboard namespace's URL on the gateway at `base`. */
+function dashboardUrl(base: string): string {
+  const url = new URL(base);
+  if (url.protocol === 'ws:') url.protocol = 'http:';
+  if (url.protocol === 'wss:') url.protocol = 'https:';
+  url.pathname = DASHBOARD_NAMESPACE;
+  url.search = '';
+  return url.toString();
+}

@@ -1,0 +1,14 @@
+/**
+ * `pulsegate/client` for Node: the agent client (over `ws`, beating with ping frames),
+ * the dashboard client (over `socket.io-client`) and the contract's types.
+ *
+ * @example
+ * ```ts
+ * import { AgentClient } from 'pulsegate/client';
+ * await using agent = new AgentClient({ url: 'ws://127.0.0.1:7070', token });
+ * await agent.connect();
+ * ```
+ */
+export { AgentClient, type NodeAgentClientOptions as AgentClientOptions } from './agent/node.js';
+export type { NodeWebSocketConstructor } from './agent/node-transport.js';
+export * from './common.js';
