@@ -1,0 +1,25 @@
+/* global URL */
+// Bundles the browser SDK (client/browser.ts: AgentClient over the native WebSocket and
+// DashboardClient with socket.io-client inside) into one ES module that the gateway
+// serves at /sdk/pulsegate-client.js, so a page can use it without a bundler.
+import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+await rm(new URL('../dist/browser', import.meta.url), { recursive: true, force: true });
+
+await build({
+  absWorkingDir: root,
+  entryPoints: { 'pulsegate-client': 'client/browser.ts' },
+  outdir: 'dist/browser',
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['es2022'],
+  minify: true,
+  sourcemap: true,
+  legalComments: 'linked',
+  logLevel: 'warning',
+});
