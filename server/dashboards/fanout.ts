@@ -1,0 +1,112 @@
+import type { Logger } from 'pino';
+import type { Transition } from '../../shared/session.js';
+import { matches, type CompiledFilter } from './filter.js';
+import type { DashboardNamespace, DashboardSocket } from './types.js';
+
+/** Socket.IO's framing around a transition's JSON (`42/dashboard,["transition",...]`). */
+const PACKET_OVERHEAD = 32;
+
+function tenantRoom(tenant: string): string {
+  return `tenant:${tenant}`;
+}
+
+/**
+ * Routes each transition to the dashboards of its tenant whose filter matches, encoded
+ * once, and disconnects a dashboard that does not read.
+ *
+ * Why rooms and one broadcast: Socket.IO's `to(rooms).emit()` serialises the packet once
+ * and, for WebSocket transports, builds the WebSocket frame once too (`wsPreEncodedFrame`),
+ * then writes the same bytes to every recipient: the "encode once, write to N" path.
+ * Writing our own pre-encoded string per socket (`conn.write`) would save the parser's
+ * `JSON.stringify` but frame the message again per socket, which costs more at N > 1.
+ * Unfiltered dashboards sit in one room per tenant, so the common case does no work per
+ * socket here; dashboards with a filter leave that room and are matched one by one, and
+ * the matching ones join the same broadcast by socket id (Socket.IO's default room of a
+ * socket), so the broadcast is still a single encoding.
+ *
+ * Why count bytes ourselves: Engine.IO keeps packets in a per-connection write buffer
+ * while the transport is busy (a WebSocket whose kernel buffer is full, or a polling
+ * client between polls), and empties it, emitting `drain`, once the transport takes
+ * them. So the bytes written to a connection since its last `drain` bound what it holds
+ * in memory for us; past the limit it is cut (it recovers with `since`).
+ */
+export class DashboardFanout {
+  private readonly tenants = new Map<string, Set<DashboardSocket>>();
+  /** Bytes queued per Engine.IO connection since its last drain. */
+  private readonly pending = new WeakMap<object, { bytes: number }>();
+
+  constructor(
+    private readonly nsp: DashboardNamespace,
+    private readonly limitBytes: number,
+    private readonly log: Logger,
+  ) {}
+
+  add(socket: DashboardSocket): void {
+    const { tenant } = socket.data.identity;
+    let sockets = this.tenants.get(tenant);
+    if (sockets === undefined) this.tenants.set(tenant, (sockets = new Set()));
+    sockets.add(socket);
+    if (socket.data.filter === undefined) void socket.join(tenantRoom(tenant));
+    if (!this.pending.has(socket.conn)) this.pending.set(socket.conn, { bytes: 0 });
+  }
+
+  remove(socket: DashboardSocket): void {
+    const { tenant } = socket.data.identity;
+    const sockets = this.tenants.get(tenant);
+    if (sockets === undefined) return;
+    sockets.delete(socket);
+    if (sockets.size === 0) this.tenants.delete(tenant);
+  }
+
+  setFilter(socket: DashboardSocket, filter: CompiledFilter | undefined): void {
+    socket.data.filter = filter;
+    const room = tenantRoom(socket.data.identity.tenant);
+    if (filter === undefined) void socket.join(room);
+    else void socket.leave(room);
+  }
+
+  /** Engine.IO handed this connection's write buffer to its transport. */
+  drained(conn: object): void {
+    const counter = this.pending.get(conn);
+    if (counter !== undefined) counter.bytes = 0;
+  }
+
+  publish(transition: Transition, encoded: string): void {
+    const sockets = this.tenants.get(transition.tenant);
+    if (sockets === undefined) return;
+    const rooms = [tenantRoom(transition.tenant)];
+    const recipients: DashboardSocket[] = [];
+    for (const socket of sockets) {
+      const { filter } = socket.data;
+      if (filter !== undefined) {
+        if (!matches(filter, transition)) continue;
+        rooms.push(socket.id);
+      }
+      recipients.push(socket);
+    }
+    if (recipients.length === 0) return;
+    this.nsp.local.to(rooms).emit('transition', transition);
+    const bytes = encoded.length + PACKET_OVERHEAD;
+    for (const socket of recipients) this.account(socket, bytes);
+  }
+
+  private account(socket: DashboardSocket, bytes: number): void {
+    const counter = this.pending.get(socket.conn);
+    if (counter === undefined) return;
+    counter.bytes += bytes;
+    if (counter.bytes <= this.limitBytes) return;
+    this.log.warn(
+      {
+        user: socket.data.identity.user,
+        tenant: socket.data.identity.tenant,
+        bytes: counter.bytes,
+      },
+      'dashboard disconnected: reads too slowly',
+    );
+    this.pending.delete(socket.conn);
+    // Closing the transport (not `socket.disconnect()`) makes the client reconnect, and
+    // `discard` drops the queued packets now instead of waiting for a drain that may
+    // never come.
+    socket.conn.close(true);
+  }
+}

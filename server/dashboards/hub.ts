@@ -1,0 +1,120 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import { DASHBOARD_NAMESPACE } from '../../shared/dashboard.js';
+import { PulsegateError } from '../../shared/errors.js';
+import { dashboardIdentity } from '../auth/identity.js';
+import type { GatewayContext } from '../context.js';
+import type { DashboardHub } from '../edges.js';
+import { createCommandListener, snapshotOf, type CommandDeps } from './commands.js';
+import { createEventLog } from './event-log.js';
+import { DashboardFanout } from './fanout.js';
+import { handshakeError, readDashboardAuth } from './handshake.js';
+import type { DashboardServer, DashboardSocket } from './types.js';
+import { withDeadline } from '../agents/upgrade.js';
+
+function codeOf(error: unknown): PulsegateError['code'] {
+  if (error instanceof PulsegateError) {
+    if (error.code === 'forbidden' || error.code === 'unavailable') return error.code;
+  }
+  return 'unauthorized';
+}
+
+/**
+ * Attaches the Socket.IO dashboard edge (namespace `/dashboard`) to the gateway's HTTP
+ * server, with its event log. Call it after the server's request listener is set.
+ *
+ * @example
+ * ```ts
+ * const dashboards = attachDashboards(httpServer, ctx);
+ * dashboards.events.subscribe((t) => console.log(t.seq, t.kind));
+ * await dashboards.shutdown();
+ * ```
+ */
+export function attachDashboards(httpServer: HttpServer, ctx: GatewayContext): DashboardHub {
+  const log = ctx.log.child({ edge: 'dashboard' });
+  const { limits } = ctx;
+  const events = createEventLog({ monitor: ctx.monitor, limits, clock: ctx.clock, log });
+  const io: DashboardServer = new Server(httpServer, {
+    path: '/socket.io',
+    serveClient: false,
+    // Other upgrade paths belong to the platform's router, not to Engine.IO.
+    destroyUpgrade: false,
+    maxHttpBufferSize: limits.maxPayloadBytes,
+    connectTimeout: limits.handshakeTimeoutMs,
+    // Socket.IO's `cors` guards polling only; WebSocket upgrades pass here too.
+    allowRequest: (req, callback) => callback(null, ctx.origins.isAllowed(req.headers.origin)),
+    cors: { origin: (origin, callback) => callback(null, ctx.origins.isAllowed(origin)) },
+  });
+  const nsp = io.of(DASHBOARD_NAMESPACE);
+  const fanout = new DashboardFanout(nsp, limits.dashboardBufferBytes, log);
+  const deps: CommandDeps = { monitor: ctx.monitor, events, fanout, log };
+  const onCommand = createCommandListener(deps);
+  const unsubscribe = events.subscribe((t, encoded) => fanout.publish(t, encoded));
+  io.engine.on('drain', (conn: object) => fanout.drained(conn));
+
+  nsp.use((socket, next) => {
+    const auth = readDashboardAuth(socket.handshake.auth);
+    if (auth instanceof PulsegateError) {
+      log.info({ code: auth.code, detail: auth.message }, 'dashboard refused');
+      return next(handshakeError(auth.code));
+    }
+    withDeadline(ctx.verifier.verify(auth.token), limits.handshakeTimeoutMs)
+      .then((principal) => {
+        socket.data = {
+          identity: dashboardIdentity(principal),
+          since: auth.since,
+          filter: undefined,
+        };
+        next();
+      })
+      .catch((error: unknown) => {
+        const code = codeOf(error);
+        const detail = error instanceof Error ? error.message : 'verification failed';
+        log.info({ code, detail }, 'dashboard refused');
+        next(handshakeError(code));
+      });
+  });
+
+  function onDisconnect(this: DashboardSocket, reason: string): void {
+    fanout.remove(this);
+    ctx.metrics.connectionClosed('dashboard');
+    const { user, tenant } = this.data.identity;
+    log.info({ user, tenant, reason }, 'dashboard disconnected');
+  }
+
+  nsp.on('connection', (socket) => {
+    const { identity, since } = socket.data;
+    const { tenant, user } = identity;
+    ctx.metrics.connectionOpened('dashboard');
+    socket.onAny(onCommand);
+    socket.on('disconnect', onDisconnect);
+    // Everything below runs in one tick: no transition can fall between the snapshot
+    // (or the replay) and the live stream.
+    fanout.add(socket);
+    const missed = since === undefined ? undefined : events.since(since);
+    if (missed !== undefined) {
+      for (const t of missed) if (t.tenant === tenant) socket.emit('transition', t);
+    } else {
+      socket.emit('snapshot', snapshotOf(deps, tenant, undefined, since !== undefined));
+    }
+    log.info(
+      { user, tenant, since, replayed: missed?.length, control: identity.canControl },
+      'dashboard connected',
+    );
+  });
+
+  return {
+    events,
+    get size() {
+      return nsp.sockets.size;
+    },
+    async shutdown() {
+      unsubscribe();
+      // Closing the transports (not `disconnect()`) tells the clients to reconnect,
+      // to another node or to this one once it is back.
+      for (const socket of nsp.sockets.values()) socket.conn.close(true);
+      io.engine.close();
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    },
+  };
+}
