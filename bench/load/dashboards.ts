@@ -1,0 +1,108 @@
+/**
+ * A load-generator process of Socket.IO dashboards (namespace `/dashboard`, websocket
+ * transport). It timestamps every `transition` on arrival with the monotonic clock and
+ * keeps what its parent asks for: latencies of pauses that carry their send time in
+ * `reason` (`t=<ms>`), and arrivals of `warning`/`timeout` for lateness.
+ */
+import { io, type Socket } from 'socket.io-client';
+import { isJsonRecord, type JsonRecord } from '../../shared/record.js';
+import { monoMs } from '../lib/clock.js';
+import { num, str } from '../lib/fields.js';
+import { serveRpc } from '../lib/rpc.js';
+import { dashboardToken } from '../lib/tokens.js';
+
+/** Bounds what one process keeps between two `take`s. */
+const MAX_SAMPLES = 2_000_000;
+const WATCHED = new Set(['warning', 'missed', 'timeout']);
+
+const sockets: Socket[] = [];
+const latencies: number[] = [];
+const arrivals: JsonRecord[] = [];
+const kinds: Record<string, number> = {};
+let received = 0;
+let snapshots = 0;
+
+function onTransition(payload: unknown): void {
+  const arrived = monoMs();
+  received++;
+  if (!isJsonRecord(payload)) return;
+  const kind = typeof payload['kind'] === 'string' ? payload['kind'] : '?';
+  kinds[kind] = (kinds[kind] ?? 0) + 1;
+  const reason = payload['reason'];
+  if (typeof reason === 'string' && reason.startsWith('t=') && latencies.length < MAX_SAMPLES) {
+    latencies.push(arrived - Number(reason.slice(2)));
+  }
+  if (WATCHED.has(kind) && arrivals.length < MAX_SAMPLES) {
+    arrivals.push({
+      kind,
+      session: String(payload['session']),
+      missedBeats: typeof payload['missedBeats'] === 'number' ? payload['missedBeats'] : -1,
+      at: typeof payload['at'] === 'string' ? Date.parse(payload['at']) : Number.NaN,
+      arrivedMono: arrived,
+      arrivedWall: Date.now(),
+    });
+  }
+}
+
+function openOne(url: string, token: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = io(`${url}/dashboard`, {
+      transports: ['websocket'],
+      auth: { token },
+      forceNew: true,
+      reconnection: false,
+      timeout: 30_000,
+    });
+    sockets.push(socket);
+    socket.on('transition', onTransition);
+    socket.on('snapshot', () => snapshots++);
+    socket.once('connect', () => resolve(true));
+    socket.once('connect_error', () => resolve(false));
+  });
+}
+
+async function connect(args: JsonRecord): Promise<JsonRecord> {
+  const url = str(args, 'url');
+  const count = num(args, 'count');
+  const concurrency = num(args, 'concurrency');
+  const token = await dashboardToken('bench-dashboard');
+  let started = 0;
+  let opened = 0;
+  const t0 = monoMs();
+  const worker = async () => {
+    while (started < count) {
+      started++;
+      if (await openOne(url, token)) opened++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  return { opened, failed: count - opened, elapsedMs: monoMs() - t0 };
+}
+
+/** Hands over (and forgets) what arrived since the last `take`. */
+function take(): JsonRecord {
+  const out = {
+    received,
+    snapshots,
+    kinds: { ...kinds },
+    latencies: latencies.splice(0),
+    arrivals: arrivals.splice(0),
+  };
+  received = 0;
+  for (const k of Object.keys(kinds)) delete kinds[k];
+  return out;
+}
+
+function closeAll(): JsonRecord {
+  for (const s of sockets) s.disconnect();
+  sockets.length = 0;
+  return {};
+}
+
+serveRpc({
+  connect,
+  take,
+  connected: () => ({ connected: sockets.filter((s) => s.connected).length }),
+  close: closeAll,
+});
+process.send?.({ event: 'ready', data: {} });
