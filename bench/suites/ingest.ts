@@ -1,0 +1,131 @@
+/**
+ * `ingest`: beats per second from 10,000 connections, as `beat` messages and as ping
+ * frames, and the CPU share at 10,000 agents beating once a second. Baseline: a bare
+ * `ws` server that only parses each message.
+ *
+ * The rate is found with paced, open-loop steps (each agent's beats are spread evenly,
+ * so each frame arrives in its own TCP segment): a step is sustained when the server
+ * counted at least 95% of what was sent; the figure is the highest sustained rate.
+ */
+import { AgentLoader, type BeatMode } from '../load/fleet.js';
+import { monoMs, sleep } from '../lib/clock.js';
+import { figure, type Figure } from '../lib/result.js';
+import { benchScale, scaled } from '../lib/scale.js';
+import { startBare, startGateway, type ServerHandle } from '../servers/launch.js';
+
+const STEP_MS = 1500;
+const SETTLE_MS = 500;
+const GROWTH = 1.2;
+
+interface Capacity {
+  readonly rate: number;
+  /** True when the generator, not the server, stopped the climb. */
+  readonly generatorBound: boolean;
+  readonly steps: number;
+}
+
+async function counter(server: ServerHandle, mode: 'message' | 'ping'): Promise<number> {
+  return (await server.stats()).counters[mode] ?? 0;
+}
+
+async function capacity(server: ServerHandle, loader: AgentLoader, mode: 'message' | 'ping') {
+  let rate = 30_000 * benchScale();
+  let best = 0;
+  let steps = 0;
+  let generatorBound = false;
+  for (;;) {
+    steps++;
+    await loader.pace(mode, rate);
+    await sleep(SETTLE_MS);
+    const s0 = await counter(server, mode);
+    const c0 = await loader.counters();
+    const t0 = monoMs();
+    await sleep(STEP_MS);
+    const s1 = await counter(server, mode);
+    const c1 = await loader.counters();
+    const seconds = (monoMs() - t0) / 1000;
+    const received = (s1 - s0) / seconds;
+    const sent = (c1.sent - c0.sent) / seconds;
+    if (sent < 0.95 * rate) {
+      generatorBound = received >= 0.95 * sent;
+      if (received >= 0.95 * sent) best = Math.max(best, received);
+      break;
+    }
+    if (received < 0.95 * sent) break;
+    best = Math.max(best, received);
+    rate *= GROWTH;
+  }
+  await loader.pace('none', 0);
+  await sleep(SETTLE_MS);
+  const result: Capacity = { rate: best, generatorBound, steps };
+  return result;
+}
+
+/** CPU of the server (user + system) as a share of one core, at `perSecond` beats. */
+async function cpuShare(
+  server: ServerHandle,
+  loader: AgentLoader,
+  mode: BeatMode,
+  perSecond: number,
+) {
+  await loader.pace(mode, perSecond);
+  await sleep(1000);
+  const a = await server.stats();
+  const t0 = monoMs();
+  await sleep(scaled(5000, 1000));
+  const b = await server.stats();
+  const wallUs = (monoMs() - t0) * 1000;
+  await loader.pace('none', 0);
+  return (b.cpuUserUs + b.cpuSystemUs - a.cpuUserUs - a.cpuSystemUs) / wallUs;
+}
+
+interface Ingest {
+  readonly message: Capacity;
+  readonly ping: Capacity;
+  readonly cpu: number;
+  readonly agents: number;
+}
+
+async function measure(server: ServerHandle, agents: number, prefix: string): Promise<Ingest> {
+  const loader = await AgentLoader.start();
+  try {
+    const ramp = await loader.connect(server.port, agents, prefix);
+    if (ramp.failed > 0) console.warn(`ingest: ${ramp.failed} connects failed on ${server.label}`);
+    const cpu = await cpuShare(server, loader, 'message', agents);
+    const message = await capacity(server, loader, 'message');
+    const ping = await capacity(server, loader, 'ping');
+    const closes = (await loader.counters()).closeCodes;
+    if (Object.keys(closes).length > 0) console.warn(`ingest: closes on ${server.label}`, closes);
+    return { message, ping, cpu, agents: ramp.opened };
+  } finally {
+    await loader.close().catch(() => {});
+    await loader.stop();
+  }
+}
+
+export async function runIngest(): Promise<Figure[]> {
+  const agents = scaled(10_000, 50);
+  const bareServer = await startBare('ws');
+  const bare = await measure(bareServer, agents, 'ib-').finally(() => bareServer.stop());
+  const gatewayServer = await startGateway();
+  const gw = await measure(gatewayServer, agents, 'ig-').finally(() => gatewayServer.stop());
+  const name = 'bare ws';
+  const note = (c: Capacity) => (c.generatorBound ? ' (generator-bound)' : '');
+  return [
+    figure(`beat messages per second${note(gw.message)}`, 'beats/s', gw.agents, gw.message.rate, {
+      name: `${name}${note(bare.message)}`,
+      value: bare.message.rate,
+      target: 'ratio >= 0.7',
+    }),
+    figure(`ping frames per second${note(gw.ping)}`, 'beats/s', gw.agents, gw.ping.rate, {
+      name: `${name}${note(bare.ping)}`,
+      value: bare.ping.rate,
+      target: 'ratio >= 0.8',
+    }),
+    figure('CPU at one beat per agent per second', 'cores', gw.agents, gw.cpu, {
+      name,
+      value: bare.cpu,
+      target: 'ratio <= 1.3',
+    }),
+  ];
+}

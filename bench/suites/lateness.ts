@@ -1,0 +1,147 @@
+/**
+ * `lateness`: 19,000 agents connected and beating once a second, 1% going silent. Each
+ * `warning` and `timeout` is timed where it lands, at a dashboard, against its nominal
+ * time computed here: the agent's last beat (its send time) + T (+ (M-1)·C for the
+ * timeout). Baseline: the seed's sweep (every C, over every session) applied to the
+ * same last beats: a transition waits for the next sweep.
+ */
+import { AgentLoader, DashboardLoader } from '../load/fleet.js';
+import { monoMs, sleep } from '../lib/clock.js';
+import { num, str } from '../lib/fields.js';
+import { figure, type Figure } from '../lib/result.js';
+import { scaled } from '../lib/scale.js';
+import { summarize, type Summary } from '../lib/stats.js';
+import { startGateway } from '../servers/launch.js';
+
+/** A short policy so that a run takes seconds: T = 2 s, C = 1 s, M = 3. */
+export const LATENESS_POLICY = { timeoutMs: 2000, checkIntervalMs: 1000, maxMissedBeats: 3 };
+
+/** The seed's sweep: the first sweep after L + T counts a miss; M sweeps make a timeout. */
+export function sweepLateness(
+  lastBeats: readonly number[],
+  sweepStart: number,
+  policy = LATENESS_POLICY,
+): number[] {
+  const { timeoutMs: t, checkIntervalMs: c } = policy;
+  return lastBeats.map((l) => {
+    const due = l + t;
+    // seed: `now - last_beat > timeout`, checked at sweepStart + j*C, j >= 1.
+    const j = Math.max(1, Math.floor((due - sweepStart) / c) + 1);
+    return sweepStart + j * c - due;
+  });
+}
+
+interface Observed {
+  readonly warnings: number[];
+  readonly timeouts: number[];
+  readonly spurious: number;
+  readonly silent: number;
+  readonly lastBeats: number[];
+}
+
+async function observe(port: number, agents: number): Promise<Observed> {
+  const { timeoutMs: T, checkIntervalMs: C, maxMissedBeats: M } = LATENESS_POLICY;
+  const dashboards = await DashboardLoader.start();
+  const loader = await AgentLoader.start();
+  try {
+    await dashboards.connect(port, 1);
+    await loader.connect(port, agents, 'l-', 100);
+    await loader.pace('message', agents);
+    await sleep(3000);
+    await dashboards.take();
+    const silenced = await loader.silence(Math.max(5, Math.round(agents / 100)), 3000);
+    await sleep(T + (M - 1) * C + 1500);
+    const taken = await dashboards.take();
+    const lastBeat = new Map<string, number>();
+    silenced.ids.forEach((id, i) => lastBeat.set(id, silenced.lastBeats[i] ?? Number.NaN));
+    const warnings: number[] = [];
+    const timeouts: number[] = [];
+    let spurious = 0;
+    for (const a of taken.arrivals) {
+      const last = lastBeat.get(str(a, 'session'));
+      const kind = str(a, 'kind');
+      if (last === undefined) {
+        if (kind === 'warning') spurious++;
+        continue;
+      }
+      const arrived = num(a, 'arrivedMono');
+      if (kind === 'warning') warnings.push(arrived - (last + T));
+      if (kind === 'timeout') timeouts.push(arrived - (last + T + (M - 1) * C));
+    }
+    return {
+      warnings: warnings.filter(Number.isFinite),
+      timeouts: timeouts.filter(Number.isFinite),
+      spurious,
+      silent: silenced.ids.length,
+      lastBeats: silenced.lastBeats,
+    };
+  } finally {
+    await loader.close().catch(() => {});
+    await Promise.all([loader.stop(), dashboards.stop()]);
+  }
+}
+
+export async function runLateness(): Promise<Figure[]> {
+  const { timeoutMs: T, checkIntervalMs: C, maxMissedBeats: M } = LATENESS_POLICY;
+  const agents = scaled(19_000, 100);
+  const sweepStart = monoMs();
+  const gateway = await startGateway({
+    env: {
+      PULSEGATE_TIMEOUT_MS: String(T),
+      PULSEGATE_CHECK_INTERVAL_MS: String(C),
+      PULSEGATE_MAX_MISSED_BEATS: String(M),
+    },
+  });
+  const seen = await observe(gateway.port, agents).finally(() => gateway.stop());
+  const { warnings, timeouts, spurious, silent } = seen;
+  const sweep = summarize(sweepLateness(seen.lastBeats, sweepStart));
+  const seed = 'seed sweep (simulated)';
+  const rows = (label: string, s: Summary): Figure[] => [
+    figure(`${label} lateness p50`, 'ms', s.n, s.p50, { name: seed, value: sweep.p50 }),
+    figure(
+      `${label} lateness p99`,
+      'ms',
+      s.n,
+      s.p99,
+      { name: seed, value: sweep.p99 },
+      'value <= 20',
+    ),
+    figure(
+      `${label} lateness max`,
+      'ms',
+      s.n,
+      s.max,
+      { name: seed, value: sweep.max },
+      'value <= 100',
+    ),
+  ];
+  return [
+    ...rows('warning', summarize(warnings)),
+    ...rows('timeout', summarize(timeouts)),
+    figure('silent agents', 'sessions', agents, silent),
+    figure(
+      'warnings received',
+      'transitions',
+      silent,
+      warnings.length,
+      undefined,
+      `value >= ${silent}`,
+    ),
+    figure(
+      'timeouts received',
+      'transitions',
+      silent,
+      timeouts.length,
+      undefined,
+      `value >= ${silent}`,
+    ),
+    figure(
+      'spurious warnings (beating agents)',
+      'transitions',
+      agents,
+      spurious,
+      undefined,
+      'value <= 0',
+    ),
+  ];
+}

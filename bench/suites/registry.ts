@@ -1,0 +1,34 @@
+/**
+ * The benchmarks against the bare libraries (issue 7), by name. `runSuite` prints the
+ * table with ratios and targets and writes `bench/results/NAME.json`.
+ */
+import { liveChildren } from '../lib/children.js';
+import { printFigures, writeResult, type BenchResult, type Figure } from '../lib/result.js';
+import { runConnections } from './connections.js';
+import { runFanout } from './fanout.js';
+import { runHttp } from './http.js';
+import { runIngest } from './ingest.js';
+import { runLateness } from './lateness.js';
+
+export const SUITES: Readonly<Record<string, () => Promise<Figure[]>>> = {
+  connections: runConnections,
+  ingest: runIngest,
+  lateness: runLateness,
+  fanout: runFanout,
+  http: runHttp,
+};
+
+export const SUITE_NAMES: readonly string[] = Object.keys(SUITES);
+
+/** Runs one suite by name; throws when a child process is left running afterwards. */
+export async function runSuite(name: string): Promise<BenchResult> {
+  const suite = SUITES[name];
+  if (suite === undefined) throw new Error(`unknown bench ${name}`);
+  const started = Date.now();
+  const figures = await suite();
+  printFigures(`${name} (${((Date.now() - started) / 1000).toFixed(0)} s)`, figures);
+  const result = writeResult(name, figures);
+  if (liveChildren() > 0)
+    throw new Error(`${name}: ${liveChildren()} child processes still running`);
+  return result;
+}
