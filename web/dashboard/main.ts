@@ -1,4 +1,4 @@
-import { DashboardClient } from '../../client/dashboard/dashboard-client.js';
+import { DashboardClient } from '../../client/browser.js';
 import { describeError } from './actions.js';
 import { DashboardApp } from './app.js';
 import type { AppElements } from './app.js';
