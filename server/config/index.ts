@@ -9,3 +9,5 @@ export {
   type LogLevel,
   type TopLevelSettings,
 } from './settings.js';
+export { resolveConfig } from './load.js';
+export { resolveLimits } from './limits.js';

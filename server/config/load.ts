@@ -46,7 +46,7 @@ function readConfigFile(path: string, readFile: (path: string) => string): JsonR
 function mergeSettings(file: JsonRecord, env: LoadConfigOptions['env'] & object): Merged {
   const merged: Merged = new Map();
   for (const spec of SETTINGS) {
-    if (spec.key in file)
+    if (file[spec.key] !== undefined)
       merged.set(spec.key, readSetting(spec.kind, file[spec.key], 'file', spec.key));
   }
   for (const spec of SETTINGS) {
@@ -112,6 +112,33 @@ function readPolicies(raw: unknown, base: Policy): Record<string, Policy> {
   return out;
 }
 
+function complete(file: JsonRecord, env: LoadConfigOptions['env'] & object): GatewayConfig {
+  const settings = topLevel(mergeSettings(file, env));
+  const base: Policy = {
+    timeoutMs: settings.timeoutMs,
+    checkIntervalMs: settings.checkIntervalMs,
+    maxMissedBeats: settings.maxMissedBeats,
+  };
+  return { ...settings, policies: readPolicies(file['policies'], base) };
+}
+
+/**
+ * Completes settings given in code (camelCase, as in the `PULSEGATE_CONFIG` file) with the
+ * defaults; the environment is not read. A `GatewayConfig` is valid input.
+ *
+ * @example
+ * ```ts
+ * resolveConfig({ jwtSecret: 's3cret', port: 0, policies: { planner: { timeoutMs: 60000 } } });
+ * ```
+ */
+export function resolveConfig(input: object = {}): GatewayConfig {
+  if (!isJsonRecord(input)) throw new ConfigError('config', 'must be a plain object');
+  for (const key of Object.keys(input)) {
+    if (!FILE_KEYS.has(key)) throw new ConfigError(key, 'is not a known setting');
+  }
+  return complete(input, {});
+}
+
 /**
  * Loads the gateway's settings: defaults, then the `PULSEGATE_CONFIG` file's top level,
  * then the environment. Throws a `ConfigError` naming the first bad setting.
@@ -127,11 +154,5 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
   const readFile = options.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
   const path = env[CONFIG_FILE_ENV];
   const file = path !== undefined && path !== '' ? readConfigFile(path, readFile) : {};
-  const settings = topLevel(mergeSettings(file, env));
-  const base: Policy = {
-    timeoutMs: settings.timeoutMs,
-    checkIntervalMs: settings.checkIntervalMs,
-    maxMissedBeats: settings.maxMissedBeats,
-  };
-  return { ...settings, policies: readPolicies(file['policies'], base) };
+  return complete(file, env);
 }

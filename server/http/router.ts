@@ -21,6 +21,11 @@ export interface RouterDeps {
   readonly closing: () => boolean;
   readonly maxBodyBytes: number;
   readonly log: Logger;
+  /**
+   * The listener(s) the server had before the gateway attached: paths the gateway does
+   * not know go there instead of a 404, and so does `GET /`.
+   */
+  readonly fallback?: RequestListener | undefined;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -67,7 +72,7 @@ export function createRouter(deps: RouterDeps): RequestListener {
           },
         };
       case '/':
-        return { GET: (_q, res) => page.serveIndex(res) };
+        return deps.fallback === undefined ? { GET: (_q, res) => page.serveIndex(res) } : undefined;
       case '/v1/sessions':
         return { GET: (req, res) => sessions.list({ req, res, id: undefined }) };
     }
@@ -112,6 +117,10 @@ export function createRouter(deps: RouterDeps): RequestListener {
       throw new PulsegateError('unavailable', 'the gateway is shutting down');
     }
     const methods = route(path);
+    if (methods === undefined && deps.fallback !== undefined) {
+      deps.fallback(req, res);
+      return;
+    }
     if (methods === undefined) throw new PulsegateError('not_found', 'no such route');
     const method = req.method ?? 'GET';
     const handler = methods[method] ?? (method === 'HEAD' ? methods['GET'] : undefined);

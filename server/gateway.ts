@@ -1,0 +1,276 @@
+import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { createAgentEndpoint } from './agents/index.js';
+import type { TokenVerifier } from './auth/principal.js';
+import { createTokenVerifier } from './auth/verifier.js';
+import { resolveConfig } from './config/load.js';
+import { resolveLimits } from './config/limits.js';
+import type { GatewayConfig } from './config/settings.js';
+import type { GatewayContext, Limits } from './context.js';
+import { attachDashboards } from './dashboards/index.js';
+import { announceDevMode, makeDevSecret } from './dev-mode.js';
+import type { EventLog } from './edges.js';
+import { createRouter } from './http/router.js';
+import { DashboardPage } from './http/page.js';
+import { packageRoot } from './http/package-root.js';
+import { RateLimiter } from './http/rate-limit.js';
+import { createSessionRoutes } from './http/sessions.js';
+import { createLogger } from './log.js';
+import { createMetrics, type PrometheusMetrics } from './metrics.js';
+import { systemClock } from './monitor/clock.js';
+import { HeartbeatMonitor } from './monitor/monitor.js';
+import type { SessionStore } from './monitor/store.js';
+import type { Clock } from './monitor/types.js';
+import { createOriginPolicy } from './origins.js';
+import { createShutdown } from './shutdown.js';
+import { createUpgradeRouter } from './upgrades.js';
+
+export interface GatewayOptions {
+  /**
+   * Settings, camelCase as in the `PULSEGATE_CONFIG` file (`loadConfig()`'s result is
+   * valid); the rest take their defaults. No key set: dev mode.
+   */
+  readonly config?: Partial<GatewayConfig>;
+  /** Attach to this server (as Socket.IO does) instead of creating and listening. */
+  readonly server?: HttpServer;
+  readonly logger?: Logger;
+  /** Resource limits; each missing one takes `DEFAULT_LIMITS`. */
+  readonly limits?: Partial<Limits>;
+  readonly clock?: Clock;
+  /** Where sessions are kept (default: in memory). */
+  readonly store?: SessionStore;
+  /** False while the store cannot be reached: `/readyz` answers 503. */
+  readonly storeReady?: () => boolean;
+  /** Replaces the verifier built from the configured keys. */
+  readonly verifier?: TokenVerifier;
+  /** Browser SDK bundles served at `/sdk/<file>` (default: the package's `dist/browser`). */
+  readonly sdkDir?: string;
+  /** The dashboard page served at `/` (default: the package's `dist/dashboard`). */
+  readonly pageDir?: string;
+}
+
+/** A running gateway. */
+export interface Gateway {
+  readonly server: HttpServer;
+  readonly monitor: HeartbeatMonitor;
+  /** Every transition, stamped with its `seq`, in process. */
+  readonly events: EventLog;
+  readonly config: GatewayConfig;
+  readonly metrics: PrometheusMetrics;
+  readonly log: Logger;
+  /** The random secret of dev mode; `undefined` when a key is configured. */
+  readonly devSecret: string | undefined;
+  /** The bound address, once the server listens. */
+  address(): AddressInfo | undefined;
+  /** Graceful shutdown: 503 to newcomers, agents closed with 1001, dashboards told to reconnect. */
+  close(): Promise<void>;
+}
+
+function hasKey(config: GatewayConfig): boolean {
+  return (
+    config.jwtSecret !== undefined ||
+    config.jwtPublicKey !== undefined ||
+    config.jwksUrl !== undefined
+  );
+}
+
+function listen(server: HttpServer, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function ownServer(limits: Limits): HttpServer {
+  const server = createServer({
+    maxHeaderSize: limits.maxHeaderBytes,
+    headersTimeout: limits.handshakeTimeoutMs,
+    requestTimeout: 3 * limits.handshakeTimeoutMs,
+    // Node checks the two timeouts above only this often (30 s by default).
+    connectionsCheckingInterval: 1_000,
+  });
+  server.maxHeadersCount = limits.maxHeaders;
+  return server;
+}
+
+/**
+ * Starts a gateway: agents on `/v1/agent`, dashboards on the Socket.IO namespace
+ * `/dashboard`, the HTTP API, metrics and the page, on one server.
+ *
+ * @example
+ * ```ts
+ * import { createGateway } from 'pulsegate/server';
+ * const gateway = await createGateway({ config: { jwtSecret: process.env.SECRET, port: 0 } });
+ * gateway.events.subscribe((t) => console.log(t.seq, t.kind, t.session));
+ * console.log(gateway.address()?.port);
+ * await gateway.close();
+ * ```
+ *
+ * Attached to an application's server, the gateway handles its own paths and passes the
+ * others to the listeners the server already had:
+ * ```ts
+ * const server = http.createServer(app);
+ * const gateway = await createGateway({ server, config: { jwtSecret } });
+ * server.listen(3000);
+ * ```
+ */
+export async function createGateway(options: GatewayOptions = {}): Promise<Gateway> {
+  const config = resolveConfig(options.config ?? {});
+  const limits = resolveLimits(options.limits);
+  const clock = options.clock ?? systemClock;
+  const log = options.logger ?? createLogger({ level: config.logLevel });
+  const devSecret = options.verifier === undefined && !hasKey(config) ? makeDevSecret() : undefined;
+  if (devSecret !== undefined) {
+    log.warn(
+      'DEV MODE: no PULSEGATE_JWT_SECRET, PULSEGATE_JWT_PUBLIC_KEY or PULSEGATE_JWKS_URL is set. ' +
+        'Tokens are signed with a random secret that dies with this process. Never run this in production.',
+    );
+  }
+  if (config.redisUrl !== undefined && options.store === undefined) {
+    log.warn(
+      'PULSEGATE_REDIS_URL is set, but this build keeps sessions in memory (no cluster mode)',
+    );
+  }
+  const verifier =
+    options.verifier ??
+    (await createTokenVerifier({
+      secret: config.jwtSecret ?? devSecret,
+      publicKey: config.jwtPublicKey,
+      jwksUrl: config.jwksUrl,
+      issuer: config.jwtIssuer,
+      audience: config.jwtAudience,
+      clock,
+    }));
+
+  const monitor = new HeartbeatMonitor({
+    policy: {
+      timeoutMs: config.timeoutMs,
+      checkIntervalMs: config.checkIntervalMs,
+      maxMissedBeats: config.maxMissedBeats,
+    },
+    policies: config.policies,
+    maxPauseMs: config.maxPauseMs,
+    clock,
+    ...(options.store !== undefined ? { store: options.store } : {}),
+    onError: (err, context) => log.error({ err, source: context.source }, 'monitor handler failed'),
+  });
+  const metrics = createMetrics(() => monitor.countByState());
+  const unsubscribe = monitor.subscribe((t) => {
+    metrics.transition(t.kind);
+    log.debug(
+      { kind: t.kind, session: t.session, tenant: t.tenant, state: t.state, by: t.by },
+      'transition',
+    );
+  });
+  monitor.start();
+
+  const ctx: GatewayContext = {
+    monitor,
+    verifier,
+    log,
+    metrics,
+    limits,
+    clock,
+    origins: createOriginPolicy(config.allowedOrigins),
+  };
+
+  const attached = options.server !== undefined;
+  const server = options.server ?? ownServer(limits);
+  const foreignRequest = server.listeners('request');
+  const foreignUpgrade = server.listenerCount('upgrade') > 0;
+  let closing = false;
+  const fallback: RequestListener | undefined =
+    foreignRequest.length === 0
+      ? undefined
+      : (req, res) => {
+          for (const listener of foreignRequest) listener.call(server, req, res);
+        };
+  const root = packageRoot();
+  const sessions = createSessionRoutes({
+    monitor,
+    verifier,
+    metrics,
+    maxBodyBytes: limits.maxPayloadBytes,
+    rateLimiter: new RateLimiter({
+      ratePerSecond: limits.ratePerSecond,
+      burst: limits.rateBurst,
+      maxKeys: 10_000,
+      clock,
+    }),
+  });
+  const router = createRouter({
+    sessions,
+    page: new DashboardPage(options.pageDir ?? (root && join(root, 'dist', 'dashboard'))),
+    sdkDir: options.sdkDir ?? (root && join(root, 'dist', 'browser')),
+    metrics,
+    storeReady: options.storeReady ?? (() => true),
+    closing: () => closing,
+    maxBodyBytes: limits.maxPayloadBytes,
+    log: log.child({ edge: 'http' }),
+    fallback,
+  });
+  server.removeAllListeners('request');
+  server.on('request', router);
+  // Engine.IO wraps the request listeners present when it attaches: ours must be first.
+  const hub = attachDashboards(server, ctx);
+  const agents = createAgentEndpoint(ctx);
+  server.prependListener(
+    'upgrade',
+    createUpgradeRouter({ agents, closing: () => closing, foreign: foreignUpgrade }),
+  );
+
+  const address = (): AddressInfo | undefined => {
+    const a = server.address();
+    return a !== null && typeof a === 'object' ? a : undefined;
+  };
+  const onListening = () => {
+    const a = address();
+    log.info({ host: a?.address ?? config.host, port: a?.port }, 'listening');
+    if (devSecret !== undefined && a !== undefined) {
+      announceDevMode(log, devSecret, config.host, a.port).catch((err: unknown) =>
+        log.error({ err }, 'dev mode tokens could not be minted'),
+      );
+    }
+  };
+  if (attached) {
+    if (server.listening) onListening();
+    else server.once('listening', onListening);
+  } else {
+    await listen(server, config.port, config.host);
+    onListening();
+  }
+
+  const close = createShutdown({
+    log,
+    server,
+    ownsServer: !attached,
+    spreadMs: limits.shutdownSpreadMs,
+    begin: () => {
+      closing = true;
+    },
+    agents,
+    hub,
+    end: () => {
+      unsubscribe();
+      monitor.stop();
+      metrics.close();
+    },
+  });
+
+  return {
+    server,
+    monitor,
+    events: hub.events,
+    config,
+    metrics,
+    log,
+    devSecret,
+    address,
+    close,
+  };
+}

@@ -1,0 +1,62 @@
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { AgentEndpoint } from './edges.js';
+
+/** Where Socket.IO's engine listens; its own `upgrade` listener takes these. */
+export const SOCKET_IO_PATH = '/socket.io/';
+/** The agent WebSocket path of the contract. */
+export const AGENT_PATH = '/v1/agent';
+
+/** Answers an upgrade with a plain HTTP error and closes the socket. */
+export function refuseUpgrade(socket: Duplex, status: number, code: string, message: string): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = JSON.stringify({ error: { code, message } });
+  socket.once('error', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
+      'Connection: close\r\n' +
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+function pathOf(url: string | undefined): string {
+  const raw = url ?? '/';
+  const q = raw.indexOf('?');
+  return q < 0 ? raw : raw.slice(0, q);
+}
+
+export interface UpgradeRouterOptions {
+  readonly agents: AgentEndpoint;
+  /** True once shutdown began: every upgrade gets 503. */
+  readonly closing: () => boolean;
+  /**
+   * True when the server had `upgrade` listeners of its own before the gateway attached:
+   * unknown paths are theirs, not ours to refuse.
+   */
+  readonly foreign: boolean;
+}
+
+/**
+ * Routes WebSocket upgrades: `/v1/agent` to the agent endpoint, Socket.IO's path to
+ * engine.io (which attaches its own listener), anything else 404. During shutdown every
+ * upgrade is refused with 503 before any edge sees it.
+ */
+export function createUpgradeRouter(options: UpgradeRouterOptions) {
+  return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const path = pathOf(req.url);
+    if (options.closing()) {
+      refuseUpgrade(socket, 503, 'unavailable', 'the gateway is shutting down');
+      return;
+    }
+    if (path === AGENT_PATH) {
+      options.agents.handleUpgrade(req, socket, head);
+      return;
+    }
+    if (path.startsWith(SOCKET_IO_PATH) || options.foreign) return;
+    refuseUpgrade(socket, 404, 'not_found', 'no such route');
+  };
+}
