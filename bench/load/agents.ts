@@ -145,7 +145,8 @@ function pace(args: JsonRecord): JsonRecord {
   if (mode === 'none' || perSecond <= 0 || agents.length === 0) return {};
   let last = monoMs();
   let credit = 0;
-  const cap = Math.max(1, (perSecond * TICK_MS * 3) / 1000);
+  // Up to 100 ms of backlog is caught up (a GC pause, a busy tick); more is shed.
+  const cap = Math.max(1, perSecond / 10);
   pacer = setInterval(() => {
     const now = monoMs();
     credit += ((now - last) * perSecond) / 1000;

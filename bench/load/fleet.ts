@@ -144,3 +144,44 @@ export class DashboardLoader {
     await stopChild(this.child);
   }
 }
+
+/** What one autocannon run measured (2xx per second; latency in ms). */
+export interface Cannon {
+  readonly perSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly total: number;
+  readonly non2xx: number;
+  readonly errors: number;
+}
+
+/** One autocannon process for the HTTP beat route. */
+export class CannonLoader {
+  private constructor(
+    private readonly rpc: RpcClient,
+    private readonly child: ChildProcess,
+  ) {}
+
+  static async start(): Promise<CannonLoader> {
+    const { rpc, child } = await startLoader('../load/http-cannon.js');
+    return new CannonLoader(rpc, child);
+  }
+
+  async run(port: number, connections: number, sessionsPerConnection: number, seconds: number) {
+    const args = { port, connections, sessionsPerConnection, seconds };
+    const r = await this.rpc.call('run', args, seconds * 1000 + 60_000);
+    const cannon: Cannon = {
+      perSecond: num(r, 'perSecond'),
+      p50: num(r, 'p50'),
+      p99: num(r, 'p99'),
+      total: num(r, 'total'),
+      non2xx: num(r, 'non2xx'),
+      errors: num(r, 'errors'),
+    };
+    return cannon;
+  }
+
+  async stop(): Promise<void> {
+    await stopChild(this.child);
+  }
+}
