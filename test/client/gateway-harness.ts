@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import { WebSocket } from 'ws';
+import type { NodeWebSocketConstructor } from '../../client/index.js';
+import { mintToken } from '../../server/auth/mint.js';
+import type { GatewayConfig } from '../../server/config/settings.js';
+import type { Limits } from '../../server/context.js';
+import { createGateway, type Gateway } from '../../server/gateway.js';
+import type { SessionStore } from '../../server/monitor/store.js';
+
+/** A real gateway on 127.0.0.1 for the SDK's integration tests. */
+export interface TestGateway {
+  readonly gateway: Gateway;
+  readonly port: number;
+  readonly wsUrl: string;
+  readonly httpUrl: string;
+  close(): Promise<void>;
+}
+
+export const SECRET = randomBytes(32).toString('hex');
+
+export async function startGateway(
+  options: {
+    config?: Partial<GatewayConfig>;
+    port?: number;
+    store?: SessionStore;
+    limits?: Partial<Limits>;
+  } = {},
+): Promise<TestGateway> {
+  const gateway = await createGateway({
+    config: {
+      jwtSecret: SECRET,
+      host: '127.0.0.1',
+      port: options.port ?? 0,
+      logLevel: 'silent',
+      ...options.config,
+    },
+    ...(options.store === undefined ? {} : { store: options.store }),
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
+  });
+  const port = gateway.address()?.port;
+  if (port === undefined) throw new Error('the gateway does not listen');
+  return {
+    gateway,
+    port,
+    wsUrl: `ws://127.0.0.1:${port}`,
+    httpUrl: `http://127.0.0.1:${port}`,
+    close: () => gateway.close(),
+  };
+}
+
+export function agentToken(
+  sub: string,
+  options: { agentType?: string; ttlSeconds?: number; tenant?: string } = {},
+): Promise<string> {
+  return mintToken({
+    secret: SECRET,
+    sub,
+    scope: 'agent',
+    agentType: options.agentType ?? 'planner',
+    tenant: options.tenant,
+    ttlSeconds: options.ttlSeconds ?? 3600,
+  });
+}
+
+export function dashboardToken(
+  scope = 'sessions:read sessions:control',
+  sub = 'ops',
+): Promise<string> {
+  return mintToken({ secret: SECRET, sub, scope, ttlSeconds: 3600 });
+}
+
+/** Resolves once `check` holds, polling every 10 ms; rejects after `timeoutMs`. */
+export async function until(
+  check: () => boolean,
+  timeoutMs = 5_000,
+  what = 'condition',
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** One `pulsegate_beats_total{via}` counter from `/metrics`. */
+export async function beatsVia(httpUrl: string, via: string): Promise<number> {
+  const text = await (await fetch(`${httpUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`pulsegate_beats_total{via="${via}"}`));
+  return line === undefined ? 0 : Number(line.split(' ').pop());
+}
+
+/** Control of one agent socket: drop what the agent sends (a hung agent), or crash it. */
+export interface SocketControl {
+  muted: boolean;
+  crash(): void;
+}
+
+/**
+ * A `ws` class for the agent's `WebSocket` option that can silence or crash each socket
+ * it makes: a real socket whose outgoing frames are dropped, as when a process hangs.
+ */
+export function controlledWebSocket(
+  onSocket: (control: SocketControl) => void,
+): NodeWebSocketConstructor {
+  return class ControlledWebSocket extends WebSocket {
+    readonly control: SocketControl = attach(this, onSocket);
+  };
+}
+
+function attach(ws: WebSocket, onSocket: (control: SocketControl) => void): SocketControl {
+  const control: SocketControl = { muted: false, crash: () => ws.terminate() };
+  const send = ws.send.bind(ws);
+  const ping = ws.ping.bind(ws);
+  Object.assign(ws, {
+    send: (...args: Parameters<typeof send>) => {
+      if (!control.muted) send(...args);
+    },
+    ping: (...args: Parameters<typeof ping>) => {
+      if (!control.muted) ping(...args);
+    },
+  });
+  onSocket(control);
+  return control;
+}
