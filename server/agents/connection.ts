@@ -76,11 +76,14 @@ export class AgentConnection {
   send(frame: GatewayFrame): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
     this.socket.send(encodeGatewayFrame(frame));
-    if (this.socket.bufferedAmount > this.hub.ctx.limits.agentBufferBytes) {
-      this.hub.log.warn({ ...this.logFields(), reason: 'slow reader' }, 'agent terminated');
-      this.phase = 'closing';
-      this.socket.terminate();
-    }
+    if (this.socket.bufferedAmount > this.hub.ctx.limits.agentBufferBytes) this.terminate();
+  }
+
+  /** An agent that does not read is cut: its buffered frames must not grow memory. */
+  private terminate(): void {
+    this.hub.log.warn({ ...this.logFields(), reason: 'slow reader' }, 'agent terminated');
+    if (this.phase === 'open') this.phase = 'closing';
+    this.socket.terminate();
   }
 
   /** Closes the socket as a disconnect of the session (it keeps running). */
@@ -122,12 +125,18 @@ export class AgentConnection {
     this.handle(frame);
   }
 
-  /** A WebSocket ping from the agent is a beat (ws answers the pong itself). */
-  onPing(): void {
+  /**
+   * A WebSocket ping from the agent is a beat. We answer the pong ourselves, after the rate
+   * check: ws's automatic pong would cut a ping flood with 1006 (past 60 queued pongs)
+   * before the contract's 4008.
+   */
+  onPing(data: Buffer): void {
     if (this.phase !== 'open') return;
     if (!this.bucket.take(this.hub.ctx.clock.now())) {
       return this.close(CloseCode.RateLimited, 'rate limited');
     }
+    this.socket.pong(data);
+    if (this.socket.bufferedAmount > this.hub.ctx.limits.agentBufferBytes) return this.terminate();
     const { tenant, session } = this.identity;
     if (this.hub.ctx.monitor.beat(session, { tenant })) this.hub.ctx.metrics.beat('ping');
   }

@@ -27,8 +27,8 @@ const INTERNAL_ERROR = 1011;
 function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
   connectionOf(this)?.onMessage(data, isBinary);
 }
-function onPing(this: WebSocket): void {
-  connectionOf(this)?.onPing();
+function onPing(this: WebSocket, data: Buffer): void {
+  connectionOf(this)?.onPing(data);
 }
 function onPong(this: WebSocket): void {
   connectionOf(this)?.onPong();
@@ -63,6 +63,8 @@ export function createAgentEndpoint(ctx: GatewayContext): AgentEndpoint {
     clientTracking: false,
     maxPayload: ctx.limits.maxPayloadBytes,
     perMessageDeflate: false,
+    // Pongs are sent after the rate check (see AgentConnection.onPing).
+    autoPong: false,
     WebSocket: AgentSocket,
   });
   let shuttingDown = false;

@@ -1,7 +1,7 @@
 import { CloseCode } from '../../shared/close-codes.js';
 import type { AgentConnection } from './connection.js';
 
-/** How often a batch of closes is sent during a spread shutdown. */
+/** The shortest pause between two batches of closes. */
 const TICK_MS = 20;
 /** How long closed sockets get to finish their close handshake before being cut. */
 const GRACE_MS = 2_000;
@@ -20,13 +20,18 @@ export async function closeSpread(
   spreadMs: number,
   allClosed: Promise<void>,
 ): Promise<void> {
-  const ticks = Math.max(1, Math.ceil(spreadMs / TICK_MS));
-  const perTick = Math.max(1, Math.ceil(connections.length / ticks));
-  for (let i = 0; i < connections.length; i += perTick) {
-    if (i > 0) await sleep(TICK_MS);
-    for (const connection of connections.slice(i, i + perTick)) {
-      connection.close(CloseCode.GoingAway, 'gateway shutting down');
+  const n = connections.length;
+  const start = Date.now();
+  // Connection i is due at i * spreadMs / n; each tick closes every connection now due.
+  const step = n === 0 ? 0 : Math.max(TICK_MS, spreadMs / n);
+  let closed = 0;
+  while (closed < n) {
+    const elapsed = Date.now() - start;
+    const due = spreadMs <= 0 ? n : Math.min(n, Math.floor((elapsed * n) / spreadMs) + 1);
+    for (; closed < due; closed++) {
+      connections[closed]?.close(CloseCode.GoingAway, 'gateway shutting down');
     }
+    if (closed < n) await sleep(step);
   }
   let timer: NodeJS.Timeout | undefined;
   const grace = new Promise<'grace'>((resolve) => {

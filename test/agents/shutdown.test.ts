@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectAgent, refusedUpgrade } from '../support/agent-socket.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { agentToken } from '../support/tokens.js';
+
+describe('agent endpoint shutdown', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ policy: { timeoutMs: 60_000 } });
+  });
+  afterAll(() => h.close());
+
+  it('closes every agent with 1001, spread over the window, then refuses upgrades with 503', async () => {
+    const agents = await Promise.all(
+      ['sd-1', 'sd-2', 'sd-3', 'sd-4'].map(
+        async (s) => (await connectAgent(h.agentUrl, await agentToken(s))).agent,
+      ),
+    );
+    expect(h.agents.size).toBe(4);
+    const times: number[] = [];
+    const codes = agents.map((a) =>
+      a.closed.then((c) => {
+        times.push(Date.now());
+        return c.code;
+      }),
+    );
+    const started = Date.now();
+    const done = h.agents.shutdown(400);
+    const refused = await refusedUpgrade(h.agentUrl, {
+      authorization: `Bearer ${await agentToken('sd-5')}`,
+    });
+    expect(refused.status).toBe(503);
+    expect(await Promise.all(codes)).toEqual([1001, 1001, 1001, 1001]);
+    await done;
+    expect(h.agents.size).toBe(0);
+    // Spread: the last close comes well after the first (4 agents over 400 ms: 0, 100, 200, 300).
+    expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(200);
+    expect(Math.max(...times) - started).toBeLessThan(2_000);
+    // A shutdown close is a disconnect: the sessions stay, to resume elsewhere.
+    expect(h.monitor.getStatus('sd-1')?.connected).toBe(false);
+  });
+});
