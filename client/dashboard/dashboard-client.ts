@@ -30,6 +30,8 @@ export interface DashboardClientOptions {
   readonly reconnect?: Partial<BackoffOptions>;
   /** Random source of the backoff jitter (default `Math.random`). */
   readonly random?: () => number;
+  /** socket.io-client's `io` (injectable, e.g. to reach the Socket.IO socket it makes). */
+  readonly io?: typeof io;
 }
 
 interface Pending {
@@ -56,6 +58,7 @@ export class DashboardClient extends TypedEmitter<DashboardEvents> {
   readonly #transports: ('websocket' | 'polling' | 'webtransport')[];
   readonly #backoff: BackoffOptions;
   readonly #random: () => number;
+  readonly #io: typeof io;
   readonly #mirror = new SessionMirror();
 
   #socket: Socket | undefined;
@@ -80,6 +83,7 @@ export class DashboardClient extends TypedEmitter<DashboardEvents> {
     this.#transports = options.transports ?? ['websocket'];
     this.#backoff = { ...DEFAULT_BACKOFF, ...options.reconnect };
     this.#random = options.random ?? Math.random;
+    this.#io = options.io ?? io;
   }
 
   /** Every visible session, keyed by id; always current while connected. */
@@ -108,7 +112,7 @@ export class DashboardClient extends TypedEmitter<DashboardEvents> {
       this.#pendingConnect = { resolve, reject };
     });
     this.#connecting.catch(() => undefined);
-    const socket = io(this.#url, {
+    const socket = this.#io(this.#url, {
       autoConnect: false,
       transports: this.#transports,
       reconnectionDelay: this.#backoff.minMs,
