@@ -48,6 +48,9 @@ export interface UpgradeRouterOptions {
 export function createUpgradeRouter(options: UpgradeRouterOptions) {
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const path = pathOf(req.url);
+    const ours = path === AGENT_PATH || path.startsWith(SOCKET_IO_PATH);
+    // The application's own upgrade paths stay the application's, even while we close.
+    if (!ours && options.foreign) return;
     if (options.closing()) {
       refuseUpgrade(socket, 503, 'unavailable', 'the gateway is shutting down');
       return;
@@ -56,7 +59,7 @@ export function createUpgradeRouter(options: UpgradeRouterOptions) {
       options.agents.handleUpgrade(req, socket, head);
       return;
     }
-    if (path.startsWith(SOCKET_IO_PATH) || options.foreign) return;
+    if (ours) return;
     refuseUpgrade(socket, 404, 'not_found', 'no such route');
   };
 }

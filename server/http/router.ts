@@ -112,14 +112,15 @@ export function createRouter(deps: RouterDeps): RequestListener {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
-    if (deps.closing() && path !== '/healthz') {
-      res.setHeader('connection', 'close');
-      throw new PulsegateError('unavailable', 'the gateway is shutting down');
-    }
     const methods = route(path);
+    // The application's own paths stay the application's, even while the gateway closes.
     if (methods === undefined && deps.fallback !== undefined) {
       deps.fallback(req, res);
       return;
+    }
+    if (deps.closing() && path !== '/healthz') {
+      res.setHeader('connection', 'close');
+      throw new PulsegateError('unavailable', 'the gateway is shutting down');
     }
     if (methods === undefined) throw new PulsegateError('not_found', 'no such route');
     const method = req.method ?? 'GET';
