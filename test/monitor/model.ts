@@ -49,7 +49,7 @@ export class ReferenceModel {
     state: SessionState,
     extra: { by?: Actor | undefined; reason?: string | undefined; at?: number } = {},
   ): void {
-    const t: Record<string, unknown> = {
+    const t: { -readonly [K in keyof MonitorTransition]: MonitorTransition[K] } = {
       kind,
       at: extra.at ?? this.now,
       session: s.id,
@@ -62,7 +62,7 @@ export class ReferenceModel {
     if (extra.by !== undefined) t.by = extra.by;
     if (extra.reason !== undefined) t.reason = extra.reason;
     if (s.status !== undefined) t.status = s.status;
-    this.out.push(t as unknown as MonitorTransition);
+    this.out.push(t);
   }
 
   private create(
