@@ -65,7 +65,6 @@ export function createEventLog(options: {
     const transition = stamp(t, seq);
     const encoded = JSON.stringify(transition);
     ring.push({ seq, value: transition, storedAt: clock.now() });
-    log?.debug({ transition }, 'transition');
     for (const listener of listeners) {
       try {
         listener(transition, encoded);

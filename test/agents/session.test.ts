@@ -44,7 +44,7 @@ describe('agent session over the socket', () => {
     expect(h.monitor.getStatus('se-ping')?.state).toBe('warning');
     agent.ws.ping();
     await rec.waitFor((t) => t.session === 'se-ping' && t.kind === 'recovered');
-    expect(await h.metrics.scrape()).toMatch(/pulsegate_beats_total\{via="ping"\} [1-9]/);
+    expect(await h.gateway.metrics.scrape()).toMatch(/pulsegate_beats_total\{via="ping"\} [1-9]/);
     agent.send({ type: 'bye' });
     await agent.closed;
   });
@@ -130,8 +130,8 @@ describe('agent session over the socket', () => {
 
   it('counts open agent connections', async () => {
     const { agent } = await connectAgent(h.agentUrl, await agentToken('se-count'));
-    expect(h.agents.size).toBeGreaterThanOrEqual(1);
-    expect(await h.metrics.scrape()).toMatch(/pulsegate_connections\{kind="agent"\} [1-9]/);
+    expect(await h.connections('agent')).toBeGreaterThanOrEqual(1);
+    expect(await h.gateway.metrics.scrape()).toMatch(/pulsegate_connections\{kind="agent"\} [1-9]/);
     agent.send({ type: 'bye' });
     await agent.closed;
   });

@@ -6,9 +6,9 @@ import { agentToken } from '../support/tokens.js';
 describe('agent endpoint shutdown', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ policy: { timeoutMs: 60_000 } });
+    h = await startHarness({ policy: { timeoutMs: 60_000 }, limits: { shutdownSpreadMs: 400 } });
   });
-  afterAll(() => h.close());
+  afterAll(() => h.close()); // idempotent
 
   it('closes every agent with 1001, spread over the window, then refuses upgrades with 503', async () => {
     const agents = await Promise.all(
@@ -16,7 +16,7 @@ describe('agent endpoint shutdown', () => {
         async (s) => (await connectAgent(h.agentUrl, await agentToken(s))).agent,
       ),
     );
-    expect(h.agents.size).toBe(4);
+    expect(await h.connections('agent')).toBe(4);
     const times: number[] = [];
     const codes = agents.map((a) =>
       a.closed.then((c) => {
@@ -25,14 +25,14 @@ describe('agent endpoint shutdown', () => {
       }),
     );
     const started = Date.now();
-    const done = h.agents.shutdown(400);
+    const done = h.close();
     const refused = await refusedUpgrade(h.agentUrl, {
       authorization: `Bearer ${await agentToken('sd-5')}`,
     });
     expect(refused.status).toBe(503);
     expect(await Promise.all(codes)).toEqual([1001, 1001, 1001, 1001]);
     await done;
-    expect(h.agents.size).toBe(0);
+    expect(await h.connections('agent')).toBe(0);
     // Spread: the last close comes well after the first (4 agents over 400 ms: 0, 100, 200, 300).
     expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(200);
     expect(Math.max(...times) - started).toBeLessThan(2_000);

@@ -1,27 +1,20 @@
 /**
- * A running gateway for the edge tests, on 127.0.0.1 port 0: a real HTTP server, the
- * agent and dashboard edges, the real monitor on real time (with short policies), the
- * real HS256 verifier, real metrics, and a pino logger whose lines the test can await.
+ * A running gateway for the edge tests: `createGateway` on 127.0.0.1 port 0, with the real
+ * monitor on real time (short policies), the real HS256 verifier, and a pino logger whose
+ * lines the test can await.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { createAgentEndpoint } from '../../server/agents/index.js';
-import { createTokenVerifier } from '../../server/auth/index.js';
-import { DEFAULT_LIMITS, type GatewayContext, type Limits } from '../../server/context.js';
-import { attachDashboards } from '../../server/dashboards/index.js';
-import type { AgentEndpoint, DashboardHub } from '../../server/edges.js';
-import { createMetrics, type PrometheusMetrics } from '../../server/metrics.js';
-import { HeartbeatMonitor, systemClock, type MonitorOptions } from '../../server/monitor/index.js';
-import { createOriginPolicy } from '../../server/origins.js';
+import type { Limits } from '../../server/context.js';
+import { createGateway, type Gateway } from '../../server/gateway.js';
+import type { HeartbeatMonitor } from '../../server/monitor/index.js';
 import type { Policy } from '../../shared/session.js';
 
 export const SECRET = 'edge-tests-secret-0123456789abcdef';
 
 export interface HarnessOptions {
   policy?: Partial<Policy>;
-  policies?: MonitorOptions['policies'];
+  policies?: Record<string, Policy>;
   maxPauseMs?: number;
   limits?: Partial<Limits>;
   allowedOrigins?: string[];
@@ -63,72 +56,50 @@ export class LogCapture extends Writable {
 }
 
 export interface Harness {
-  readonly server: Server;
+  readonly gateway: Gateway;
   readonly port: number;
   /** `ws://127.0.0.1:port/v1/agent` */
   readonly agentUrl: string;
   /** `http://127.0.0.1:port` */
   readonly baseUrl: string;
   readonly monitor: HeartbeatMonitor;
-  readonly agents: AgentEndpoint;
-  readonly dashboards: DashboardHub;
-  readonly metrics: PrometheusMetrics;
   readonly logs: LogCapture;
-  readonly limits: Limits;
+  /** The value of `pulsegate_connections{kind}` now. */
+  connections(kind: 'agent' | 'dashboard'): Promise<number>;
   close(): Promise<void>;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const logs = new LogCapture();
-  const log = pino({ level: 'debug' }, logs);
-  const monitor = new HeartbeatMonitor({
-    policy: { timeoutMs: 200, checkIntervalMs: 100, maxMissedBeats: 3, ...options.policy },
-    ...(options.policies !== undefined ? { policies: options.policies } : {}),
-    ...(options.maxPauseMs !== undefined ? { maxPauseMs: options.maxPauseMs } : {}),
+  const gateway = await createGateway({
+    config: {
+      host: '127.0.0.1',
+      port: 0,
+      jwtSecret: SECRET,
+      timeoutMs: 200,
+      checkIntervalMs: 100,
+      maxMissedBeats: 3,
+      ...options.policy,
+      ...(options.policies !== undefined ? { policies: options.policies } : {}),
+      ...(options.maxPauseMs !== undefined ? { maxPauseMs: options.maxPauseMs } : {}),
+      ...(options.allowedOrigins !== undefined ? { allowedOrigins: options.allowedOrigins } : {}),
+    },
+    logger: pino({ level: 'debug' }, logs),
+    limits: { shutdownSpreadMs: 1, ...options.limits },
   });
-  const metrics = createMetrics(() => monitor.countByState());
-  const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const ctx: GatewayContext = {
-    monitor,
-    verifier: await createTokenVerifier({ secret: SECRET }),
-    log,
-    metrics,
-    limits,
-    origins: createOriginPolicy(options.allowedOrigins),
-    clock: systemClock,
-  };
-  const server = createServer((_req, res) => {
-    res.statusCode = 404;
-    res.end();
-  });
-  const agents = createAgentEndpoint(ctx);
-  server.on('upgrade', (req, socket, head) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === '/v1/agent') agents.handleUpgrade(req, socket, head);
-    else if (path !== '/socket.io/') socket.destroy();
-  });
-  const dashboards = attachDashboards(server, ctx);
-  monitor.start();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = gateway.address()?.port ?? 0;
   return {
-    server,
+    gateway,
     port,
     agentUrl: `ws://127.0.0.1:${port}/v1/agent`,
     baseUrl: `http://127.0.0.1:${port}`,
-    monitor,
-    agents,
-    dashboards,
-    metrics,
+    monitor: gateway.monitor,
     logs,
-    limits,
-    async close() {
-      await agents.shutdown(0);
-      await dashboards.shutdown();
-      monitor.stop();
-      metrics.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+    async connections(kind) {
+      const text = await gateway.metrics.scrape();
+      const match = new RegExp(`pulsegate_connections\\{kind="${kind}"\\} (\\d+)`).exec(text);
+      return Number(match?.[1] ?? NaN);
     },
+    close: () => gateway.close(),
   };
 }
