@@ -23,7 +23,8 @@ export interface ServerHandle {
   readonly label: string;
   readonly pid: number;
   readonly port: number;
-  stats(options?: { gc?: boolean }): Promise<ProcessStats>;
+  /** `counters: false` skips the gateway's `/metrics` scrape (it costs the server CPU). */
+  stats(options?: { gc?: boolean; counters?: boolean }): Promise<ProcessStats>;
   /** Lines the server wrote to stdout (its log) so far. */
   readonly logLines: number;
   stop(): Promise<void>;
@@ -90,7 +91,7 @@ export async function startBare(kind: BareKind): Promise<ServerHandle> {
 export interface GatewayOptions {
   /** `PULSEGATE_*` settings on top of the bench defaults (port 0, the bench secret). */
   readonly env?: Readonly<Record<string, string>>;
-  /** Write a `--cpu-prof` profile into this directory. */
+  /** Write a `--cpu-prof` profile into this directory (default: `PULSEGATE_BENCH_CPU_PROF`). */
   readonly cpuProfDir?: string;
 }
 
@@ -108,8 +109,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Server
     '--import',
     pathToFileURL(benchScript('../servers/probe.js')).href,
   ];
-  if (options.cpuProfDir !== undefined) {
-    nodeFlags.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfDir);
+  const profDir = options.cpuProfDir ?? process.env['PULSEGATE_BENCH_CPU_PROF'];
+  if (profDir !== undefined && profDir !== '') {
+    nodeFlags.push('--cpu-prof', '--cpu-prof-dir', profDir);
   }
   const child = spawnPinned({
     script: benchScript(GATEWAY_CLI),
@@ -146,7 +148,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Server
     },
     async stats(opts) {
       const data = await rpc.call('stats', { gc: opts?.gc === true });
-      return { ...readStats(data), counters: await scrapeCounters(port) };
+      const scraped = opts?.counters === false ? {} : await scrapeCounters(port);
+      return { ...readStats(data), counters: scraped };
     },
     // SIGTERM: the gateway drains (1001 spread over its shutdown window), then exits.
     stop: () => stopChild(child, 8000),

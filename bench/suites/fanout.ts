@@ -26,7 +26,7 @@ interface Fanout {
 }
 
 async function cpuUs(server: ServerHandle): Promise<number> {
-  const s = await server.stats();
+  const s = await server.stats({ counters: false });
   return s.cpuUserUs + s.cpuSystemUs;
 }
 
@@ -92,6 +92,7 @@ export async function runFanout(): Promise<Figure[]> {
   const name = 'bare Socket.IO';
   const many = `${scaled(1000, 10)} dashboards`;
   const few = `${scaled(100, 5)} dashboards`;
+  const stream = `${scaled(1000, 50).toLocaleString('en-US')} transitions/s to ${few}`;
   return [
     figure(`one transition to ${many}: latency p50`, 'ms', gw.one.n, gw.one.p50, {
       name,
@@ -123,26 +124,20 @@ export async function runFanout(): Promise<Figure[]> {
       },
       `value >= ${gw.oneExpected}`,
     ),
-    figure(
-      `1,000 transitions/s to ${few}: deliveries per second`,
-      'events/s',
-      gw.stream.n,
-      gw.deliveriesPerSecond,
-      {
-        name,
-        value: bare.deliveriesPerSecond,
-        target: 'ratio >= 0.8',
-      },
-    ),
-    figure(`1,000 transitions/s to ${few}: latency p50`, 'ms', gw.stream.n, gw.stream.p50, {
+    figure(`${stream}: deliveries per second`, 'events/s', gw.stream.n, gw.deliveriesPerSecond, {
+      name,
+      value: bare.deliveriesPerSecond,
+      target: 'ratio >= 0.8',
+    }),
+    figure(`${stream}: latency p50`, 'ms', gw.stream.n, gw.stream.p50, {
       name,
       value: bare.stream.p50,
     }),
-    figure(`1,000 transitions/s to ${few}: latency p99`, 'ms', gw.stream.n, gw.stream.p99, {
+    figure(`${stream}: latency p99`, 'ms', gw.stream.n, gw.stream.p99, {
       name,
       value: bare.stream.p99,
     }),
-    figure(`1,000 transitions/s to ${few}: server CPU`, 'cores', gw.stream.n, gw.streamCpu, {
+    figure(`${stream}: server CPU`, 'cores', gw.stream.n, gw.streamCpu, {
       name,
       value: bare.streamCpu,
     }),

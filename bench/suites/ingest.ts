@@ -29,11 +29,14 @@ async function counter(server: ServerHandle, mode: 'message' | 'ping'): Promise<
 }
 
 async function capacity(server: ServerHandle, loader: AgentLoader, mode: 'message' | 'ping') {
-  let rate = 30_000 * benchScale();
+  let rate = 20_000 * benchScale();
   let best = 0;
   let steps = 0;
+  let misses = 0;
   let generatorBound = false;
-  for (;;) {
+  // One missed step is retried at the same rate: on a shared machine a single step can
+  // be unlucky; two in a row end the climb.
+  while (misses < 2) {
     steps++;
     await loader.pace(mode, rate);
     await sleep(SETTLE_MS);
@@ -46,14 +49,18 @@ async function capacity(server: ServerHandle, loader: AgentLoader, mode: 'messag
     const seconds = (monoMs() - t0) / 1000;
     const received = (s1 - s0) / seconds;
     const sent = (c1.sent - c0.sent) / seconds;
+    const kept = received >= 0.95 * sent;
+    if (kept) best = Math.max(best, received);
     if (sent < 0.95 * rate) {
-      generatorBound = received >= 0.95 * sent;
-      if (received >= 0.95 * sent) best = Math.max(best, received);
-      break;
+      generatorBound = kept;
+      if (kept) break;
+      misses++;
+    } else if (kept) {
+      misses = 0;
+      rate *= GROWTH;
+    } else {
+      misses++;
     }
-    if (received < 0.95 * sent) break;
-    best = Math.max(best, received);
-    rate *= GROWTH;
   }
   await loader.pace('none', 0);
   await sleep(SETTLE_MS);
@@ -70,10 +77,10 @@ async function cpuShare(
 ) {
   await loader.pace(mode, perSecond);
   await sleep(1000);
-  const a = await server.stats();
+  const a = await server.stats({ counters: false });
   const t0 = monoMs();
   await sleep(scaled(5000, 1000));
-  const b = await server.stats();
+  const b = await server.stats({ counters: false });
   const wallUs = (monoMs() - t0) * 1000;
   await loader.pace('none', 0);
   return (b.cpuUserUs + b.cpuSystemUs - a.cpuUserUs - a.cpuSystemUs) / wallUs;
