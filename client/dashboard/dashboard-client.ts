@@ -68,6 +68,8 @@ export class DashboardClient extends TypedEmitter<DashboardEvents> {
   /** Set to make the next connect ask for a full snapshot instead of a replay. */
   #fullSnapshot = false;
   #synced = false;
+  /** The last handshake asked for a replay (`since`) instead of a snapshot. */
+  #replay = false;
   #closed = false;
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -183,14 +185,16 @@ export class DashboardClient extends TypedEmitter<DashboardEvents> {
   #auth(token: string): { token: string; since?: number } {
     const since = this.#mirror.seq;
     // A filtered mirror cannot be continued by an unfiltered replay: take a snapshot.
-    if (since === undefined || this.#filter !== undefined || this.#fullSnapshot) return { token };
-    return { token, since };
+    this.#replay = since !== undefined && this.#filter === undefined && !this.#fullSnapshot;
+    return since === undefined || !this.#replay ? { token } : { token, since };
   }
 
   #onConnect(): void {
     this.#attempt = 0;
     this.#fullSnapshot = false;
     this.#resyncing = false;
+    // A replay continues the mirror as it is; otherwise a snapshot comes first.
+    this.#synced = this.#replay;
     this.emit('connected');
     if (this.#filter !== undefined) this.#resync();
   }
@@ -224,7 +228,9 @@ export class DashboardClient extends TypedEmitter<DashboardEvents> {
     const strict = this.#resyncOnGap && this.#filter === undefined;
     const result = this.#mirror.apply(transition, strict);
     if (result === 'applied') this.emit('change', transition);
-    else if (result === 'gap') this.#resync();
+    // A stale seq on a live stream means the deployment's seq went back (a restarted
+    // in-memory gateway): the mirror is from another history.
+    else this.#resync();
   }
 
   /** Replaces the mirror with a fresh snapshot of the current filter. */

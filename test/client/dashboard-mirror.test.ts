@@ -159,7 +159,14 @@ describe('DashboardClient mirror', () => {
     const counts = new Map<string, number>();
     for (let i = 0; i < 1000; i += 1) {
       if (i === 300 || i === 600) reopen = await drop();
-      if (i === 310 || i === 800) await reopen?.();
+      if (i === 310 || i === 800) {
+        await reopen?.();
+        // Back from each absence, the mirror is exact again (after a replay, or a reset).
+        await until(() => dash.seq === g.gateway.events.seq, 10_000, 'the mirror to catch up');
+        expect(comparable(dash.sessions.values())).toEqual(
+          comparable(await listOverHttp(g, control)),
+        );
+      }
       const id = pick(ids);
       const name = agents.has(id) ? pick(names) : 'connect';
       counts.set(name, (counts.get(name) ?? 0) + 1);
