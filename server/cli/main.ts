@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 import { ConfigError } from '../config/errors.js';
-import { serveCommand } from './serve.js';
-import { tokenCommand, type CommandIo } from './token.js';
+import type { CommandIo } from './token.js';
 
 const HELP = `Usage: pulsegate <command> [options]
 
 Commands:
   serve    run the gateway (what npm start runs)
   token    mint an HS256 token with the configured secret
+  demo     a dev-mode gateway with simulated agents showing every transition
 
 Run "pulsegate <command> --help" for a command's options.
 `;
@@ -20,11 +20,14 @@ const io: CommandIo = {
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // Each command loads only what it needs: `token` and `--help` start fast.
   switch (command) {
     case 'serve':
-      return serveCommand(rest, io);
+      return (await import('./serve.js')).serveCommand(rest, io);
     case 'token':
-      return tokenCommand(rest, io);
+      return (await import('./token.js')).tokenCommand(rest, io);
+    case 'demo':
+      return (await import('../demo/command.js')).demoCommand(rest, io);
     case undefined:
     case 'help':
     case '--help':
