@@ -17,6 +17,7 @@ import { DashboardPage } from './http/page.js';
 import { packageRoot } from './http/package-root.js';
 import { RateLimiter } from './http/rate-limit.js';
 import { createSessionRoutes } from './http/sessions.js';
+import { UpgradeAdmission } from './limits/upgrade-admission.js';
 import { createLogger } from './log.js';
 import { createMetrics, type PrometheusMetrics } from './metrics.js';
 import { systemClock } from './monitor/clock.js';
@@ -169,6 +170,11 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   });
   monitor.start();
 
+  const admission = new UpgradeAdmission({
+    ratePerSecond: limits.upgradeRatePerIp,
+    burst: limits.upgradeBurstPerIp,
+    clock,
+  });
   const ctx: GatewayContext = {
     monitor,
     verifier,
@@ -177,6 +183,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     limits,
     clock,
     origins: createOriginPolicy(config.allowedOrigins),
+    admission,
   };
 
   const attached = options.server !== undefined;
@@ -212,6 +219,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     closing: () => closing,
     maxBodyBytes: limits.maxPayloadBytes,
     log: log.child({ edge: 'http' }),
+    origins: ctx.origins,
     fallback,
   });
   server.removeAllListeners('request');
@@ -221,7 +229,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const agents = createAgentEndpoint(ctx);
   server.prependListener(
     'upgrade',
-    createUpgradeRouter({ agents, closing: () => closing, foreign: foreignUpgrade }),
+    createUpgradeRouter({ agents, closing: () => closing, foreign: foreignUpgrade, admission }),
   );
 
   const address = (): AddressInfo | undefined => {

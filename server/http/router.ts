@@ -2,7 +2,9 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { Logger } from 'pino';
 import { PulsegateError } from '../../shared/errors.js';
 import { redactUrl } from '../log.js';
+import type { OriginPolicy } from '../context.js';
 import { checkDeclaredLength } from './body.js';
+import { applyCors } from './cors.js';
 import type { DashboardPage } from './page.js';
 import { sendError, sendJson } from './respond.js';
 import type { SessionRoutes } from './sessions.js';
@@ -21,6 +23,8 @@ export interface RouterDeps {
   readonly closing: () => boolean;
   readonly maxBodyBytes: number;
   readonly log: Logger;
+  /** Browser origins allowed to call the API (`/v1/...`). */
+  readonly origins: OriginPolicy;
   /**
    * The listener(s) the server had before the gateway attached: paths the gateway does
    * not know go there instead of a 404, and so does `GET /`.
@@ -123,6 +127,7 @@ export function createRouter(deps: RouterDeps): RequestListener {
       throw new PulsegateError('unavailable', 'the gateway is shutting down');
     }
     if (methods === undefined) throw new PulsegateError('not_found', 'no such route');
+    if (path.startsWith('/v1/') && applyCors(req, res, deps.origins)) return;
     const method = req.method ?? 'GET';
     const handler = methods[method] ?? (method === 'HEAD' ? methods['GET'] : undefined);
     if (handler === undefined) {

@@ -354,3 +354,39 @@ describe('/v1/sessions routes', () => {
     ).toBe(200);
   });
 });
+
+describe('cross-origin API calls', () => {
+  function raw(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; headers: Record<string, unknown> }> {
+    return new Promise((resolve, reject) => {
+      const req = request(`${gw?.base}${path}`, { method, headers }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
+      });
+      req.on('error', reject).end();
+    });
+  }
+
+  it('refuses origins outside PULSEGATE_ALLOWED_ORIGINS and answers CORS for the others', async () => {
+    await start({ config: { allowedOrigins: ['https://ops.example.com'] } });
+    const token = bearer(await dashboardToken('sessions:read'));
+    const evil = await raw('GET', '/v1/sessions', { ...token, origin: 'https://evil.example.com' });
+    expect(evil.status).toBe(403);
+    const ok = await raw('GET', '/v1/sessions', { ...token, origin: 'https://ops.example.com' });
+    expect(ok.status).toBe(200);
+    expect(ok.headers['access-control-allow-origin']).toBe('https://ops.example.com');
+    const preflight = await raw('OPTIONS', '/v1/sessions/s1/pause', {
+      origin: 'https://ops.example.com',
+      'access-control-request-method': 'POST',
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-headers']).toContain('authorization');
+    expect(
+      (await raw('OPTIONS', '/v1/sessions', { origin: 'https://evil.example.com' })).status,
+    ).toBe(403);
+    expect((await raw('GET', '/v1/sessions', token)).status).toBe(200);
+  });
+});
