@@ -1,5 +1,5 @@
 import '../dispose-polyfill.js';
-import { io, type Socket } from 'socket.io-client';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import {
   DASHBOARD_NAMESPACE,
   type Snapshot,
@@ -31,8 +31,14 @@ export interface DashboardClientOptions {
   /** Random source of the backoff jitter (default `Math.random`). */
   readonly random?: () => number;
   /** socket.io-client's `io` (injectable, e.g. to reach the Socket.IO socket it makes). */
-  readonly io?: typeof io;
+  readonly io?: SocketFactory;
 }
+
+/** How the client makes its Socket.IO socket: socket.io-client's `io` by default. */
+export type SocketFactory = (
+  url: string,
+  options: Partial<ManagerOptions & SocketOptions>,
+) => Socket;
 
 interface Pending {
   resolve(): void;
@@ -58,7 +64,7 @@ export class DashboardClient extends TypedEmitter<DashboardEvents> {
   readonly #transports: ('websocket' | 'polling' | 'webtransport')[];
   readonly #backoff: BackoffOptions;
   readonly #random: () => number;
-  readonly #io: typeof io;
+  readonly #io: SocketFactory;
   readonly #mirror = new SessionMirror();
 
   #socket: Socket | undefined;

@@ -128,7 +128,7 @@ describe('DashboardClient', () => {
     await until(() => dash.sessions.has('c2'));
     expect([...dash.sessions.keys()].sort()).toEqual(['c1', 'c2']);
 
-    const synced = new Promise((resolve) => dash.once('sync', resolve));
+    const synced = new Promise((resolve) => dash.once('sync', () => resolve(undefined)));
     socket?.io.engine.close();
     await synced;
     await agentOn(g, 'c3', 'coder');
@@ -184,7 +184,7 @@ describe('DashboardClient', () => {
       { io: (url: string, o: object) => (socket = realIo(url, o)) },
     );
     await dash.connect();
-    const back = new Promise((resolve) => dash.once('connected', resolve));
+    const back = new Promise((resolve) => dash.once('connected', () => resolve(undefined)));
     socket?.io.engine.close();
     await back;
     expect(calls).toBe(2);

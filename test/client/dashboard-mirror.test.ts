@@ -73,11 +73,11 @@ async function heldDashboard(g: TestGateway, token: string) {
     async drop(): Promise<() => Promise<void>> {
       let open = () => {};
       gate = new Promise<void>((resolve) => (open = resolve));
-      const down = new Promise((resolve) => dash.once('disconnected', resolve));
+      const down = new Promise((resolve) => dash.once('disconnected', () => resolve(undefined)));
       socket?.io.engine.close();
       await down;
       return async () => {
-        const up = new Promise((resolve) => dash.once('connected', resolve));
+        const up = new Promise((resolve) => dash.once('connected', () => resolve(undefined)));
         open();
         await up;
       };
@@ -133,7 +133,11 @@ describe('DashboardClient mirror', () => {
         headers: { authorization: `Bearer ${control}`, 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
-    const ignoreRefusal = (p: Promise<unknown>) => p.catch(() => undefined);
+    const ignoreRefusal = (p: Promise<unknown>) =>
+      p.then(
+        () => undefined,
+        () => undefined,
+      );
 
     const operations: Record<string, (id: string) => Promise<void>> = {
       bye: async (id) => agents.get(id)?.client.close(),
