@@ -25,6 +25,9 @@ export interface ServerHandle {
   readonly port: number;
   /** `counters: false` skips the gateway's `/metrics` scrape (it costs the server CPU). */
   stats(options?: { gc?: boolean; counters?: boolean }): Promise<ProcessStats>;
+  /** Profiles the server from now until `profileStop` writes the `.cpuprofile`. */
+  profileStart(): Promise<void>;
+  profileStop(file: string): Promise<void>;
   /** Lines the server wrote to stdout (its log) so far. */
   readonly logLines: number;
   stop(): Promise<void>;
@@ -84,6 +87,8 @@ export async function startBare(kind: BareKind): Promise<ServerHandle> {
       const data = await rpc.call('stats', { gc: options?.gc === true });
       return { ...readStats(data), counters: counts(data, 'counters') };
     },
+    profileStart: async () => void (await rpc.call('profileStart')),
+    profileStop: async (file) => void (await rpc.call('profileStop', { file })),
     stop: () => stopChild(child),
   };
 }
@@ -151,6 +156,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Server
       const scraped = opts?.counters === false ? {} : await scrapeCounters(port);
       return { ...readStats(data), counters: scraped };
     },
+    profileStart: async () => void (await rpc.call('profileStart')),
+    profileStop: async (file) => void (await rpc.call('profileStop', { file })),
     // SIGTERM: the gateway drains (1001 spread over its shutdown window), then exits.
     stop: () => stopChild(child, 8000),
   };

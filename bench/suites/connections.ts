@@ -8,6 +8,7 @@ import { sleep } from '../lib/clock.js';
 import { figure, type Figure } from '../lib/result.js';
 import { scaled } from '../lib/scale.js';
 import { startBare, startGateway, type ServerHandle } from '../servers/launch.js';
+import { profiled } from '../servers/profile-window.js';
 
 interface Point {
   readonly agents: number;
@@ -35,7 +36,9 @@ async function hold(server: ServerHandle, steps: readonly number[], prefix: stri
     let connectsPerSecond = 0;
     let failed = 0;
     for (const target of steps) {
-      const ramp = await loader.connect(server.port, target - total, prefix);
+      const ramp = await profiled(server, `connections-${target}`, () =>
+        loader.connect(server.port, target - total, prefix),
+      );
       if (total === 0) connectsPerSecond = (ramp.opened * 1000) / ramp.elapsedMs;
       failed += ramp.failed;
       total = target;

@@ -11,6 +11,7 @@ import { figure, type Figure } from '../lib/result.js';
 import { scaled } from '../lib/scale.js';
 import { summarize, type Summary } from '../lib/stats.js';
 import { startBare, startGateway, type ServerHandle } from '../servers/launch.js';
+import { profiled } from '../servers/profile-window.js';
 
 const TRIGGER_GAP_MS = 100;
 
@@ -45,15 +46,17 @@ async function measure(server: ServerHandle): Promise<Fanout> {
     await sleep(500);
     await wide.take();
     // One transition at a time: a pause (timed) and a resume, TRIGGER_GAP_MS apart.
-    const cpu0 = await cpuUs(server);
-    for (let i = 0; i < pauses; i++) {
-      await agents.trigger(0);
-      await sleep(TRIGGER_GAP_MS);
-      await agents.trigger(0);
-      await sleep(TRIGGER_GAP_MS);
-    }
-    await sleep(500);
-    const cpu1 = await cpuUs(server);
+    const [cpu0, cpu1] = await profiled(server, 'fanout-one', async () => {
+      const before = await cpuUs(server);
+      for (let i = 0; i < pauses; i++) {
+        await agents.trigger(0);
+        await sleep(TRIGGER_GAP_MS);
+        await agents.trigger(0);
+        await sleep(TRIGGER_GAP_MS);
+      }
+      await sleep(500);
+      return [before, await cpuUs(server)] as const;
+    });
     const one = await wide.take();
     await wide.close();
     await sleep(500);
@@ -62,9 +65,11 @@ async function measure(server: ServerHandle): Promise<Fanout> {
     await sleep(500);
     await narrow.take();
     const t0 = monoMs();
-    const c0 = await cpuUs(server);
-    const sent = await agents.transitions(100, rate, durationMs);
-    const c1 = await cpuUs(server);
+    const [c0, sent, c1] = await profiled(server, 'fanout-stream', async () => {
+      const before = await cpuUs(server);
+      const count = await agents.transitions(100, rate, durationMs);
+      return [before, count, await cpuUs(server)] as const;
+    });
     const wallUs = (monoMs() - t0) * 1000;
     await sleep(1000);
     const stream = await narrow.take();

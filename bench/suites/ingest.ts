@@ -12,6 +12,7 @@ import { monoMs, sleep } from '../lib/clock.js';
 import { figure, type Figure } from '../lib/result.js';
 import { benchScale, scaled } from '../lib/scale.js';
 import { startBare, startGateway, type ServerHandle } from '../servers/launch.js';
+import { profiled } from '../servers/profile-window.js';
 
 const STEP_MS = 1500;
 const SETTLE_MS = 500;
@@ -98,9 +99,13 @@ async function measure(server: ServerHandle, agents: number, prefix: string): Pr
   try {
     const ramp = await loader.connect(server.port, agents, prefix);
     if (ramp.failed > 0) console.warn(`ingest: ${ramp.failed} connects failed on ${server.label}`);
-    const cpu = await cpuShare(server, loader, 'message', agents);
-    const message = await capacity(server, loader, 'message');
-    const ping = await capacity(server, loader, 'ping');
+    const cpu = await profiled(server, 'ingest-paced', () =>
+      cpuShare(server, loader, 'message', agents),
+    );
+    const message = await profiled(server, 'ingest-messages', () =>
+      capacity(server, loader, 'message'),
+    );
+    const ping = await profiled(server, 'ingest-pings', () => capacity(server, loader, 'ping'));
     const closes = (await loader.counters()).closeCodes;
     if (Object.keys(closes).length > 0) console.warn(`ingest: closes on ${server.label}`, closes);
     return { message, ping, cpu, agents: ramp.opened };
