@@ -3,6 +3,7 @@ import { connect, type Socket as NetSocket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
+import { generateKeyPair, SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Transition } from '../../shared/session.js';
 import { createGateway } from '../../server/gateway.js';
@@ -146,6 +147,32 @@ describe('one server, every edge', () => {
     await expect(
       createGateway({ config: { jwtSecret: SECRET }, limits: { maxPayloadBytes: 0 } }),
     ).rejects.toThrow(/limits\.maxPayloadBytes/);
+  });
+});
+
+describe('an unreachable JWK set', () => {
+  it('answers 503 at the upgrade and over HTTP', async () => {
+    // A port that was just free: nothing listens there.
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise((r) => probe.close(r));
+    const gw = await start({
+      config: { jwtSecret: undefined, jwksUrl: `http://127.0.0.1:${port}/jwks.json` },
+    });
+    const { privateKey } = await generateKeyPair('ES256');
+    const token = await new SignJWT({ sub: 'j1', scope: 'agent sessions:read', agent_type: 't' })
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .setExpirationTime('5m')
+      .sign(privateKey);
+    expect(await upgradeStatus(`${gw.ws}/v1/agent`, { authorization: `Bearer ${token}` })).toBe(
+      503,
+    );
+    const res = await fetch(`${gw.base}/v1/sessions`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error: { code: 'unavailable' } });
   });
 });
 

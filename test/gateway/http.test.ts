@@ -390,3 +390,21 @@ describe('cross-origin API calls', () => {
     expect((await raw('GET', '/v1/sessions', token)).status).toBe(200);
   });
 });
+
+describe('header limits', () => {
+  it('refuses a header block over 16 KiB with 431', async () => {
+    await start();
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        `${gw?.base}/healthz`,
+        { headers: { 'x-big': 'x'.repeat(20 * 1024) } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject).end();
+    });
+    expect(status).toBe(431);
+  });
+});
