@@ -1,0 +1,301 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Policy } from '../../shared/session.js';
+import type { Limits } from '../context.js';
+import { intervalTicker, type Ticker } from '../monitor/scheduler.js';
+import { TimerScheduler } from '../monitor/scheduler.js';
+import type { RuleSettings } from '../monitor/rules.js';
+import type { Clock, MonitorTransition, Scheduler, TransitionListener } from '../monitor/types.js';
+import { ClusterMonitor } from './cluster-monitor.js';
+import { decodeTransition } from './codec.js';
+import { StreamConsumer } from './consumer.js';
+import { StreamEventLog } from './event-log.js';
+import { decodeBeats, decodeInbox, encodeCommand } from './inbox.js';
+import { clusterKeys } from './keys.js';
+import { SessionMirror } from './mirror.js';
+import { OwnedSessions, type LossReason } from './owner.js';
+import { Pump } from './pump.js';
+import { RedisClusterStore } from './redis-store.js';
+import type { StoredEvent } from './store.js';
+import { resolveTimings, type ClusterTimings } from './timings.js';
+
+export interface ClusterNodeOptions {
+  readonly redisUrl: string;
+  /** `PULSEGATE_REDIS_PREFIX`. */
+  readonly prefix: string;
+  /** `PULSEGATE_NODE_ID`; a random one when absent. */
+  readonly nodeId?: string | undefined;
+  readonly policyFor: (agentType: string) => Policy;
+  readonly rules: RuleSettings;
+  readonly limits: Limits;
+  readonly log: Logger;
+  readonly clock: Clock;
+  readonly scheduler?: Scheduler;
+  readonly ticker?: Ticker;
+  readonly timings?: Partial<ClusterTimings>;
+}
+
+/** Someone took a session away from this node: close its agent (4009, or 1001 to come back). */
+export type LossListener = (tenant: string, session: string, reason: LossReason) => void;
+
+/** One gateway process's membership of a cluster. */
+export interface ClusterNode {
+  /** This process's incarnation: `<node id>#<random>`, the owner name in Redis. */
+  readonly id: string;
+  readonly monitor: ClusterMonitor;
+  readonly events: StreamEventLog;
+  /** False while Redis is unreachable (or before the first load): `/readyz` 503. */
+  ready(): boolean;
+  onLoss(listener: LossListener): () => void;
+  /** Operations waiting for Redis. */
+  readonly backlog: number;
+  close(): Promise<void>;
+}
+
+function client(url: string, log: Logger, name: string, offlineQueue: boolean): Redis {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: offlineQueue,
+    maxRetriesPerRequest: offlineQueue ? null : 0,
+    connectTimeout: 2_000,
+    // Reconnect quickly and forever: a node outlives Redis outages.
+    retryStrategy: (attempt) => Math.min(50 * attempt, 500),
+    connectionName: name,
+  });
+  let reported = false;
+  redis.on('error', (err: Error) => {
+    if (reported) return;
+    reported = true;
+    log.warn({ err: err.message, connection: name }, 'redis unreachable');
+  });
+  redis.on('ready', () => {
+    reported = false;
+  });
+  return redis;
+}
+
+/**
+ * Joins the cluster: loads the event tail and the read replica, follows the stream, marks
+ * this node alive, reaps dead nodes, and pumps this node's decisions to Redis. Resolves
+ * once the first load is done; while Redis is unreachable it keeps trying and the node
+ * serves its own agents meanwhile.
+ *
+ * @example
+ * ```ts
+ * const node = await joinCluster({ redisUrl, prefix: 'pulsegate:', policyFor, rules, limits, log, clock });
+ * node.monitor.connect('s1', 'planner');
+ * ```
+ */
+export async function joinCluster(options: ClusterNodeOptions): Promise<ClusterNode> {
+  const timings = resolveTimings(options.timings);
+  const { log, clock, limits } = options;
+  const keys = clusterKeys(options.prefix);
+  const id = `${options.nodeId ?? randomBytes(4).toString('hex')}#${randomBytes(4).toString('hex')}`;
+  const cmd = client(options.redisUrl, log, `pulsegate:${id}:cmd`, false);
+  const sub = client(options.redisUrl, log, `pulsegate:${id}:sub`, true);
+  const xread = client(options.redisUrl, log, `pulsegate:${id}:xread`, false);
+  const store = new RedisClusterStore({
+    redis: cmd,
+    keys,
+    streamMaxLen: limits.retainEvents * 10,
+  });
+  const ticker = options.ticker ?? intervalTicker;
+  const listeners = new Set<TransitionListener>();
+  const lossListeners = new Set<LossListener>();
+  const pump = new Pump({
+    store,
+    node: id,
+    log,
+    maxBatch: timings.maxBatch,
+    maxQueue: timings.maxQueue,
+  });
+  const owned = new OwnedSessions({
+    clock,
+    scheduler: options.scheduler ?? new TimerScheduler(clock),
+    rules: options.rules,
+    sink: pump,
+    hooks: {
+      transition(t: MonitorTransition) {
+        for (const l of listeners) {
+          try {
+            l(t);
+          } catch (error) {
+            log.error({ err: error }, 'transition listener failed');
+          }
+        }
+      },
+      lost(tenant, session, reason) {
+        log.info({ tenant, session, reason }, 'session owned elsewhere now');
+        for (const l of lossListeners) l(tenant, session, reason);
+      },
+    },
+  });
+  pump.connect({
+    result(op, result) {
+      if (op.kind === 'claim') {
+        if (result.status === 'stale') owned.stale(op.op, result.current);
+        else owned.claimed(op.op);
+      } else if (op.kind === 'commit' && result.status === 'fenced') {
+        owned.fenced(op.tenant, op.id, op.op);
+      }
+    },
+    unflushed: (beats) => owned.markDirty(beats),
+    dirty: () => owned.takeDirty(),
+  });
+  const mirror = new SessionMirror();
+  const events = new StreamEventLog({ limits, clock, log });
+  let reachable = false;
+  let reachableSince = 0;
+  let loaded = false;
+  let closed = false;
+
+  const monitor = new ClusterMonitor({
+    owned,
+    mirror,
+    clock,
+    rules: options.rules,
+    policyFor: options.policyFor,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    forward(tenant, session, command, orphan) {
+      store.forward(tenant, session, encodeCommand(tenant, session, command)).then(
+        (heard) => {
+          if (!heard) orphan();
+        },
+        (err: unknown) => log.warn({ err, tenant, session }, 'command not forwarded'),
+      );
+    },
+  });
+
+  function onEvent(e: StoredEvent): void {
+    const t = decodeTransition(e.encoded);
+    if (t === undefined) {
+      log.warn({ seq: e.seq }, 'malformed event in the stream skipped');
+      return;
+    }
+    if (e.after === null) mirror.remove(t.tenant, t.session, e.seq);
+    else if (e.after !== undefined) mirror.put(e.after);
+    events.push(t, e.encoded);
+  }
+  const consumer = new StreamConsumer({
+    redis: xread,
+    stream: keys.events,
+    log,
+    onEvent,
+    blockMs: timings.blockMs,
+    count: 1000,
+  });
+
+  sub.on('message', (channel: string, message: string) => {
+    if (channel === keys.beats) {
+      for (const b of decodeBeats(message)) mirror.beat(b.tenant, b.id, b.lastBeat, b.status);
+      return;
+    }
+    const m = decodeInbox(message);
+    if (m === undefined) return;
+    if (m.kind === 'lost') owned.drop(m.tenant, m.id, 'replaced');
+    else monitor.receive(m.tenant, m.id, m.command);
+  });
+
+  const markAlive = () => {
+    if (!reachable || closed) return;
+    store.alive(id).catch((err: unknown) => log.debug({ err }, 'alive mark failed'));
+  };
+  let reaping = false;
+  const reap = async () => {
+    if (!reachable || !loaded || reaping || closed) return;
+    if (clock.now() - reachableSince < timings.graceMs) return;
+    reaping = true;
+    try {
+      for (;;) {
+        const reaped = await store.reap(id, timings.ttlMs, timings.reapBatch);
+        if (reaped === undefined) break;
+        if (reaped.sessions.length > 0) {
+          log.info({ dead: reaped.dead, sessions: reaped.sessions.length }, 'dead node reaped');
+          owned.adopt(reaped.sessions);
+        }
+      }
+    } catch (err) {
+      log.debug({ err }, 'reap failed');
+    } finally {
+      reaping = false;
+    }
+  };
+
+  cmd.on('ready', () => {
+    reachable = true;
+    reachableSince = clock.now();
+    markAlive();
+    pump.setReachable(true);
+  });
+  cmd.on('close', () => {
+    reachable = false;
+    pump.setReachable(false);
+  });
+
+  const stops = [
+    ticker.every(timings.flushMs, () => pump.flush()),
+    ticker.every(timings.aliveMs, markAlive),
+    ticker.every(timings.reapMs, () => void reap()),
+  ];
+
+  async function load(): Promise<void> {
+    const tail = await store.lastEvents(limits.retainEvents);
+    for (const e of tail) {
+      const t = decodeTransition(e.encoded);
+      if (t !== undefined) events.push(t, e.encoded, Date.parse(t.at));
+    }
+    for (const s of await store.loadAll()) mirror.put(s);
+    consumer.start(events.seq);
+    await sub.subscribe(keys.inbox(id), keys.beats);
+    loaded = true;
+  }
+
+  await Promise.all([cmd.connect(), sub.connect(), xread.connect()]).catch((err: unknown) =>
+    log.warn({ err }, 'redis not reachable at start; retrying'),
+  );
+  owned.start();
+  const loading = (async () => {
+    while (!closed) {
+      try {
+        if (cmd.status !== 'ready') throw new Error('redis not ready');
+        await load();
+        log.info({ node: id, sessions: mirror.size, seq: events.seq }, 'joined the cluster');
+        return;
+      } catch (err) {
+        log.debug({ err }, 'cluster load failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+  })();
+  // Redis away at start: serve local agents meanwhile, not ready, and keep loading.
+  await Promise.race([loading, new Promise((resolve) => setTimeout(resolve, 3_000))]);
+
+  return {
+    id,
+    monitor,
+    events,
+    ready: () => reachable && loaded,
+    onLoss(listener) {
+      lossListeners.add(listener);
+      return () => lossListeners.delete(listener);
+    },
+    get backlog() {
+      return pump.backlog;
+    },
+    async close() {
+      if (closed) return;
+      for (const stop of stops) stop();
+      owned.stop();
+      await Promise.race([pump.drain(), new Promise((r) => setTimeout(r, 2_000))]);
+      closed = true;
+      if (reachable) await store.alive(id, true).catch(() => undefined);
+      await consumer.stop();
+      sub.disconnect();
+      cmd.disconnect();
+    },
+  };
+}

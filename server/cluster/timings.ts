@@ -1,0 +1,49 @@
+/**
+ * The clocks of cluster mode, each an option with a safe default. The bounds they give
+ * are derived in docs/cluster.md ("Failure cases and their bounds").
+ */
+export interface ClusterTimings {
+  /** Dirty beats are written to Redis this often (the only beat cost on Redis). */
+  readonly flushMs: number;
+  /** A node marks itself alive this often... */
+  readonly aliveMs: number;
+  /** ... and is dead once not marked for this long (Redis's clock). */
+  readonly ttlMs: number;
+  /** Survivors look for dead nodes this often (one script call: no session sweep). */
+  readonly reapMs: number;
+  /** After Redis comes back, nobody is judged dead for this long: everyone re-marks first. */
+  readonly graceMs: number;
+  /** Sessions claimed from a dead node per script call. */
+  readonly reapBatch: number;
+  /** Operations per pipeline. */
+  readonly maxBatch: number;
+  /** Operations kept while Redis is unreachable. */
+  readonly maxQueue: number;
+  /** `XREAD BLOCK` time. */
+  readonly blockMs: number;
+}
+
+export const DEFAULT_TIMINGS: ClusterTimings = {
+  flushMs: 250,
+  aliveMs: 500,
+  ttlMs: 2_000,
+  reapMs: 500,
+  graceMs: 3_000,
+  reapBatch: 500,
+  maxBatch: 500,
+  maxQueue: 100_000,
+  blockMs: 1_000,
+};
+
+/** The timings with every missing or invalid value replaced by its default. */
+export function resolveTimings(partial: Partial<ClusterTimings> = {}): ClusterTimings {
+  const out: ClusterTimings = { ...DEFAULT_TIMINGS, ...partial };
+  for (const key of Object.keys(partial)) {
+    if (!(key in DEFAULT_TIMINGS)) throw new RangeError(`unknown cluster timing ${key}`);
+  }
+  for (const [key, value] of Object.entries(out)) {
+    if (!Number.isSafeInteger(value) || value <= 0)
+      throw new RangeError(`cluster timing ${key} must be a positive integer`);
+  }
+  return out;
+}
