@@ -50,10 +50,8 @@ export async function createTokenVerifier(options: VerifierOptions): Promise<Tok
         });
         return readPrincipal(payload);
       } catch (err) {
-        if (err instanceof PulsegateError) {
-          if (err.code === 'unavailable') throw err;
-          throw new PulsegateError('unauthorized', 'invalid token', { cause: err });
-        }
+        // The key source being down is the one failure that is not the token's fault.
+        if (err instanceof PulsegateError && err.code === 'unavailable') throw err;
         throw new PulsegateError('unauthorized', 'invalid token', { cause: err });
       }
     },

@@ -148,11 +148,25 @@ export function createRouter(deps: RouterDeps): RequestListener {
       if (code === 'internal') {
         deps.log.error({ err, method: req.method, url: redactUrl(req.url) }, 'request failed');
       } else {
-        deps.log.debug({ code, method: req.method, url: redactUrl(req.url) }, 'request refused');
+        deps.log.debug(
+          { code, detail: detailOf(err), method: req.method, url: redactUrl(req.url) },
+          'request refused',
+        );
       }
       // A refused body is not read: close the connection rather than drain it.
       if (code === 'too_large') res.setHeader('connection', 'close');
       sendError(res, err);
     });
   };
+}
+
+/** What the log may say about a refusal: the message, and a jose error's code (never the token). */
+function detailOf(err: unknown): string | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const cause: unknown = err.cause;
+  const code =
+    typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string'
+      ? ` (${cause.code})`
+      : '';
+  return `${err.message}${code}`;
 }
