@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { TokenVerifier } from './auth/principal.js';
+import type { UpgradeAdmission } from './limits/upgrade-admission.js';
 import type { Clock, Monitor } from './monitor/types.js';
 
 /** Every resource limit of the edges, with its safe default in `DEFAULT_LIMITS`. */
@@ -28,6 +29,14 @@ export interface Limits {
   /** Largest HTTP header block, and most headers. */
   readonly maxHeaderBytes: number;
   readonly maxHeaders: number;
+  /** New connections (agent upgrades, Socket.IO handshakes) per second per client IP ... */
+  readonly upgradeRatePerIp: number;
+  /** ... after a burst of this many; past it, 429 with `Retry-After`. */
+  readonly upgradeBurstPerIp: number;
+  /** Dashboard commands per second per connection, refilled continuously ... */
+  readonly dashboardRatePerSecond: number;
+  /** ... after a burst of this many; past it, the ack is `rate_limited`. */
+  readonly dashboardRateBurst: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -44,6 +53,10 @@ export const DEFAULT_LIMITS: Limits = {
   shutdownSpreadMs: 3_000,
   maxHeaderBytes: 16 * 1024,
   maxHeaders: 100,
+  upgradeRatePerIp: 200,
+  upgradeBurstPerIp: 1_000,
+  dashboardRatePerSecond: 50,
+  dashboardRateBurst: 200,
 };
 
 export type BeatVia = 'message' | 'ping' | 'http' | 'connect';
@@ -70,4 +83,6 @@ export interface GatewayContext {
   readonly limits: Limits;
   readonly origins: OriginPolicy;
   readonly clock: Clock;
+  /** Per-IP rate of new connections; absent: not limited (edge tests, embedding). */
+  readonly admission?: UpgradeAdmission;
 }

@@ -1,6 +1,7 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { AgentEndpoint } from './edges.js';
+import type { UpgradeAdmission } from './limits/upgrade-admission.js';
 
 /** Where Socket.IO's engine listens; its own `upgrade` listener takes these. */
 export const SOCKET_IO_PATH = '/socket.io/';
@@ -8,16 +9,26 @@ export const SOCKET_IO_PATH = '/socket.io/';
 export const AGENT_PATH = '/v1/agent';
 
 /** Answers an upgrade with a plain HTTP error and closes the socket. */
-export function refuseUpgrade(socket: Duplex, status: number, code: string, message: string): void {
+export function refuseUpgrade(
+  socket: Duplex,
+  status: number,
+  code: string,
+  message: string,
+  headers: Readonly<Record<string, string>> = {},
+): void {
   if (!socket.writable) {
     socket.destroy();
     return;
   }
   const body = JSON.stringify({ error: { code, message } });
   socket.once('error', () => socket.destroy());
+  const extra = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
       'Connection: close\r\n' +
+      extra +
       'Content-Type: application/json; charset=utf-8\r\n' +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
@@ -38,6 +49,8 @@ export interface UpgradeRouterOptions {
    * unknown paths are theirs, not ours to refuse.
    */
   readonly foreign: boolean;
+  /** Per-IP rate of new agent connections: past it, 429 with `Retry-After`. */
+  readonly admission?: UpgradeAdmission;
 }
 
 /**
@@ -56,6 +69,14 @@ export function createUpgradeRouter(options: UpgradeRouterOptions) {
       return;
     }
     if (path === AGENT_PATH) {
+      // Before the token is verified: a flood costs a map lookup, not a signature check.
+      const wait = options.admission?.admit(req) ?? 0;
+      if (wait > 0) {
+        refuseUpgrade(socket, 429, 'rate_limited', 'too many connections from this address', {
+          'Retry-After': String(wait),
+        });
+        return;
+      }
       options.agents.handleUpgrade(req, socket, head);
       return;
     }
