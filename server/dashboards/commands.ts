@@ -8,7 +8,8 @@ import {
 import { PulsegateError, type ErrorCode } from '../../shared/errors.js';
 import type { SessionStatus } from '../../shared/session.js';
 import type { EventLog } from '../edges.js';
-import type { Monitor } from '../monitor/types.js';
+import { TokenBucket } from '../agents/token-bucket.js';
+import type { Clock, Monitor } from '../monitor/types.js';
 import type { DashboardFanout } from './fanout.js';
 import { compileFilter, matches, type CompiledFilter } from './filter.js';
 import type { DashboardSocket } from './types.js';
@@ -19,6 +20,8 @@ export interface CommandDeps {
   readonly events: EventLog;
   readonly fanout: DashboardFanout;
   readonly log: Logger;
+  /** Commands per second per dashboard (a token bucket); absent: not limited. */
+  readonly rate?: { readonly perSecond: number; readonly burst: number; readonly clock: Clock };
 }
 
 type Reply = ({ ok: true } & object) | AckError;
@@ -110,10 +113,23 @@ function run(deps: CommandDeps, socket: DashboardSocket, command: DashboardComma
  * ```
  */
 export function createCommandListener(deps: CommandDeps) {
+  // One bucket per dashboard, dropped with its socket: a flood of pause/resume cannot
+  // turn one connection into a transition storm for every other dashboard.
+  const buckets = new WeakMap<DashboardSocket, TokenBucket>();
+  function overRate(socket: DashboardSocket): boolean {
+    const { rate } = deps;
+    if (rate === undefined) return false;
+    const now = rate.clock.now();
+    let bucket = buckets.get(socket);
+    if (bucket === undefined)
+      buckets.set(socket, (bucket = new TokenBucket(rate.perSecond, rate.burst, now)));
+    return !bucket.take(now);
+  }
   return function onCommand(this: DashboardSocket, event: unknown, ...args: unknown[]): void {
     if (!isCommand(event)) return;
     const ack = args[args.length - 1];
     if (!isAck(ack)) return;
+    if (overRate(this)) return ack(refusal('rate_limited', 'too many commands'));
     const arg = args.length > 1 ? args[0] : undefined;
     let reply: Reply;
     try {

@@ -11,6 +11,7 @@ import { DashboardFanout } from './fanout.js';
 import { handshakeError, readDashboardAuth } from './handshake.js';
 import type { DashboardServer, DashboardSocket } from './types.js';
 import { withDeadline } from '../agents/upgrade.js';
+import { admissionMiddleware } from '../limits/engine-admission.js';
 
 function codeOf(error: unknown): PulsegateError['code'] {
   if (error instanceof PulsegateError) {
@@ -47,10 +48,22 @@ export function attachDashboards(httpServer: HttpServer, ctx: GatewayContext): D
   });
   const nsp = io.of(DASHBOARD_NAMESPACE);
   const fanout = new DashboardFanout(nsp, limits.dashboardBufferBytes, log);
-  const deps: CommandDeps = { monitor: ctx.monitor, events, fanout, log };
+  const deps: CommandDeps = {
+    monitor: ctx.monitor,
+    events,
+    fanout,
+    log,
+    rate: {
+      perSecond: limits.dashboardRatePerSecond,
+      burst: limits.dashboardRateBurst,
+      clock: ctx.clock,
+    },
+  };
   const onCommand = createCommandListener(deps);
   const unsubscribe = events.subscribe((t, encoded) => fanout.publish(t, encoded));
   io.engine.on('drain', (conn: object) => fanout.drained(conn));
+  const { admission } = ctx;
+  if (admission !== undefined) io.engine.use(admissionMiddleware(admission));
 
   nsp.use((socket, next) => {
     const auth = readDashboardAuth(socket.handshake.auth);
