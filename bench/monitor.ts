@@ -1,0 +1,87 @@
+/**
+ * `npm run bench -- monitor`: the heartbeat monitor core beside the seed's sweep, measured
+ * in the same run. Writes bench/results/monitor.json.
+ */
+import { figure, type Figure } from './lib/result.js';
+import { idBytes, makeIds, measureCore, measureDue, measureSeed } from './monitor/core.js';
+import { coreLateness, sweepLateness } from './monitor/lateness.js';
+
+const SIZES = [100_000, 1_000_000];
+const SEED = 'seed sweep (Map, sweep every C)';
+
+export async function runMonitor(): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  for (const n of SIZES) {
+    const ids = makeIds(n);
+    const seed = measureSeed(ids);
+    const core = measureCore(ids);
+    const bytesPerId = idBytes(Math.min(n, 100_000));
+    const base = (name: string, value: number, target?: string) => ({ name, value, target });
+    figures.push(
+      figure('register', 'ns/op', n, core.register, base(SEED, seed.register)),
+      figure(
+        'beat (median of batch means)',
+        'ns/op',
+        n,
+        core.beat,
+        base(SEED, seed.beat),
+        n === 1_000_000 ? 'value <= 1000' : undefined,
+      ),
+      figure(
+        'memory per session (ids excluded)',
+        'B',
+        n,
+        core.memory,
+        base(SEED, seed.memory),
+        n === 1_000_000 ? 'value <= 300' : undefined,
+      ),
+      figure(
+        'memory per session (with the id string)',
+        'B',
+        n,
+        core.memory + bytesPerId,
+        base(SEED, seed.memory + bytesPerId),
+        n === 1_000_000 ? 'value <= 300' : undefined,
+      ),
+    );
+    const due = measureDue(ids);
+    figures.push(
+      figure(
+        'CPU over one check interval, 1% due',
+        'ms',
+        n,
+        due.core,
+        base(SEED, due.sweep),
+        n === 1_000_000 ? 'ratio <= 0.01' : undefined,
+      ),
+    );
+    console.log(
+      `n=${n}: register ${core.register.toFixed(0)} ns, beat ${core.beat.toFixed(0)} ns, ` +
+        `${core.memory.toFixed(0)} B/session (+${bytesPerId.toFixed(0)} B id), ` +
+        `1% due: ${due.core.toFixed(2)} ms vs sweep ${due.sweep.toFixed(2)} ms`,
+    );
+  }
+  const n = 100_000;
+  const real = await coreLateness(n);
+  const sweep = await sweepLateness(n);
+  if (real.spurious > 0) throw new Error(`${real.spurious} spurious transitions`);
+  console.log(
+    `lateness n=${n}: core p50 ${real.lateness.p50} p99 ${real.lateness.p99} max ${real.lateness.max} ms ` +
+      `over ${real.transitions}; sweep p50 ${sweep.lateness.p50} p99 ${sweep.lateness.p99} ms`,
+  );
+  figures.push(
+    figure('lateness p50 (real timers)', 'ms', real.transitions, real.lateness.p50, {
+      name: SEED,
+      value: sweep.lateness.p50,
+    }),
+    figure(
+      'lateness p99 (real timers)',
+      'ms',
+      real.transitions,
+      real.lateness.p99,
+      { name: SEED, value: sweep.lateness.p99 },
+      'value <= 5',
+    ),
+  );
+  return figures;
+}

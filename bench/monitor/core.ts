@@ -1,0 +1,179 @@
+/**
+ * Synchronous figures of the monitor core on fake time, each beside the seed-style sweep
+ * baseline measured the same way in the same process: register, beat, memory per session,
+ * and the CPU spent over one check interval in which 1% of the sessions fall due.
+ */
+import { FakeClock, FakeScheduler } from '../../server/monitor/fake-time.js';
+import { HeartbeatMonitor } from '../../server/monitor/monitor.js';
+import { median } from '../lib/stats.js';
+import { SeedSweepMonitor } from './seed-sweep.js';
+
+export const T0 = Date.UTC(2026, 0, 1);
+/** The contract's default policy. */
+export const POLICY = { timeoutMs: 30_000, checkIntervalMs: 5_000, maxMissedBeats: 3 };
+const BATCHES = 9;
+const BATCH = 100_000;
+
+function collect(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('run with node --expose-gc (npm run bench does)');
+  for (let i = 0; i < 3; i++) gc();
+}
+
+function heap(): number {
+  collect();
+  return process.memoryUsage().heapUsed;
+}
+
+function nsSince(start: bigint): number {
+  return Number(process.hrtime.bigint() - start);
+}
+
+export function makeIds(n: number): string[] {
+  const ids = new Array<string>(n);
+  for (let i = 0; i < n; i++) ids[i] = `session-${String(i).padStart(7, '0')}`;
+  return ids;
+}
+
+export interface CoreFigures {
+  readonly n: number;
+  /** ns per register. */
+  readonly register: number;
+  /** ns per beat: the median of the batch means. */
+  readonly beat: number;
+  /** Heap bytes per session, index structures included, id strings excluded. */
+  readonly memory: number;
+}
+
+/** Register, beat and memory of one implementation at `n` sessions. */
+interface Subject {
+  register(id: string): void;
+  beat(id: string): void;
+  tick(ms: number): void;
+}
+
+function coreSubject(): Subject & { monitor: HeartbeatMonitor } {
+  const clock = new FakeClock(T0);
+  const scheduler = new FakeScheduler(clock);
+  const monitor = new HeartbeatMonitor({ clock, scheduler, policy: POLICY });
+  monitor.start();
+  return {
+    monitor,
+    register: (id) => monitor.register(id, 'agent'),
+    beat: (id) => monitor.beat(id),
+    tick: (ms) => scheduler.advance(ms),
+  };
+}
+
+function seedSubject(): Subject & { seed: SeedSweepMonitor } {
+  let now = T0;
+  const seed = new SeedSweepMonitor(POLICY.timeoutMs, POLICY.maxMissedBeats);
+  return {
+    seed,
+    register: (id) => seed.register(id, 'agent', now),
+    beat: (id) => seed.beat(id, now),
+    tick: (ms) => {
+      now += ms;
+    },
+  };
+}
+
+function measure(ids: readonly string[], make: () => Subject): CoreFigures & { keep: unknown } {
+  const n = ids.length;
+  const before = heap();
+  const subject = make();
+  let start = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) subject.register(ids[i] as string);
+  const register = nsSince(start) / n;
+  const memory = (heap() - before) / n;
+  const means: number[] = [];
+  const batch = Math.min(n, BATCH);
+  for (let b = 0, offset = 0; b < BATCHES; b++) {
+    subject.tick(1);
+    start = process.hrtime.bigint();
+    for (let i = 0; i < batch; i++) subject.beat(ids[(offset + i) % n] as string);
+    means.push(nsSince(start) / batch);
+    offset = (offset + batch) % n;
+  }
+  return { n, register, beat: median(means), memory, keep: subject };
+}
+
+export function measureCore(ids: readonly string[]): CoreFigures {
+  const { keep: _keep, ...figures } = measure(ids, coreSubject);
+  return figures;
+}
+
+export function measureSeed(ids: readonly string[]): CoreFigures {
+  const { keep: _keep, ...figures } = measure(ids, seedSubject);
+  return figures;
+}
+
+/** Heap bytes of one id string as the bench makes them (the caller's, not the monitor's). */
+export function idBytes(n: number): number {
+  const before = heap();
+  const ids = makeIds(n);
+  const bytes = (heap() - before) / n - 8; // less the array slot
+  return ids.length > 0 ? bytes : 0;
+}
+
+export interface DueFigures {
+  readonly n: number;
+  readonly due: number;
+  /** ms of CPU over the interval: the core's wake-ups. */
+  readonly core: number;
+  /** ms of CPU over the interval: the baseline's one sweep. */
+  readonly sweep: number;
+}
+
+/**
+ * n sessions, registered over 5 s; 99% beat 10 s later, 1% stay silent. Over the check
+ * interval [T0 + 30 s, T0 + 35 s) exactly the silent 1% fall due (their `warning`). The
+ * core's cost is its wake-ups over that interval; the baseline's is the one sweep the seed
+ * runs per interval, which finds the same 1%.
+ */
+export function measureDue(ids: readonly string[]): DueFigures {
+  const n = ids.length;
+  const spread = POLICY.checkIntervalMs;
+  const silent = (i: number) => i % 100 === 0;
+
+  const core = coreSubject();
+  let coreWarnings = 0;
+  core.monitor.subscribe((t) => {
+    if (t.kind === 'warning') coreWarnings++;
+  });
+  const seed = seedSubject();
+  let seedWarnings = 0;
+  seed.seed.onWarning = () => {
+    seedWarnings++;
+  };
+  for (const s of [core, seed]) {
+    const perMs = Math.ceil(n / spread);
+    for (let i = 0; i < n; i++) {
+      if (i % perMs === 0) s.tick(1);
+      s.register(ids[i] as string);
+    }
+    s.tick(10_000 - spread);
+    for (let i = 0; i < n; i++) {
+      if (i % perMs === 0) s.tick(1);
+      if (!silent(i)) s.beat(ids[i] as string);
+    }
+  }
+  // Both stand at T0 + 15 s. The silent sessions fall due in (T0 + 30 s, T0 + 35 s].
+  core.tick(POLICY.timeoutMs - 15_000);
+  collect();
+  let start = process.hrtime.bigint();
+  core.tick(POLICY.checkIntervalMs);
+  const coreMs = nsSince(start) / 1e6;
+
+  collect();
+  start = process.hrtime.bigint();
+  // The seed's test is `now - last > timeout`: 1 ms past the interval finds all of them.
+  seed.seed.sweep(T0 + POLICY.timeoutMs + POLICY.checkIntervalMs + 1);
+  const sweepMs = nsSince(start) / 1e6;
+  if (coreWarnings !== seedWarnings || coreWarnings !== Math.ceil(n / 100)) {
+    throw new Error(
+      `due: core ${coreWarnings} warnings, sweep ${seedWarnings}, expected ${n / 100}`,
+    );
+  }
+  return { n, due: coreWarnings, core: coreMs, sweep: sweepMs };
+}
