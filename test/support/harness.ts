@@ -5,6 +5,7 @@
  */
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import type { GatewayConfig } from '../../server/config/settings.js';
 import type { Limits } from '../../server/context.js';
 import { createGateway, type Gateway } from '../../server/gateway.js';
 import type { HeartbeatMonitor } from '../../server/monitor/index.js';
@@ -18,6 +19,8 @@ export interface HarnessOptions {
   maxPauseMs?: number;
   limits?: Partial<Limits>;
   allowedOrigins?: string[];
+  /** Other settings, applied last (e.g. `jwksUrl` with `jwtSecret: undefined`). */
+  config?: Partial<GatewayConfig>;
 }
 
 export interface LogLine {
@@ -83,6 +86,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ...(options.policies !== undefined ? { policies: options.policies } : {}),
       ...(options.maxPauseMs !== undefined ? { maxPauseMs: options.maxPauseMs } : {}),
       ...(options.allowedOrigins !== undefined ? { allowedOrigins: options.allowedOrigins } : {}),
+      ...options.config,
     },
     logger: pino({ level: 'debug' }, logs),
     limits: { shutdownSpreadMs: 1, ...options.limits },
