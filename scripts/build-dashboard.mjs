@@ -1,4 +1,4 @@
-/* global console */
+/* global console, process */
 // Builds the dashboard page into dist/dashboard/: index.html, dashboard.js (one ESM bundle
 // with the dashboard client and socket.io-client inside) and dashboard.css, side by side
 // (the gateway serves the folder's top-level files), so nothing is fetched from elsewhere.
@@ -9,7 +9,8 @@ import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const source = join(root, 'web', 'dashboard');
-const out = join(root, 'dist', 'dashboard');
+// An optional argument names another output folder (the browser tests build their own).
+const out = process.argv[2] ?? join(root, 'dist', 'dashboard');
 
 await rm(out, { recursive: true, force: true });
 await mkdir(out, { recursive: true });

@@ -1,4 +1,4 @@
-import type { SessionState } from '../../shared/session.js';
+import type { SessionState, SessionStatus } from '../../shared/session.js';
 import { SESSION_STATES } from '../../shared/session.js';
 import { SessionActions } from './actions.js';
 import type { CellContext } from './columns.js';
@@ -31,12 +31,22 @@ export interface AppElements extends TableElements {
 export interface AppOptions {
   /** Show pause, resume and unregister (the token has `sessions:control`). */
   readonly control: boolean;
-  /** How often the full list is re-read, so beats that emit no transition still show. */
-  readonly refreshMs?: (sessions: number) => number;
+  /**
+   * Reads one session's current status (`GET /v1/sessions/:id`). Used instead of the
+   * full list when there are many sessions.
+   */
+  readonly fetchStatus?: (session: string) => Promise<SessionStatus | undefined>;
 }
 
-/** A full list of 10,000 sessions is ~3 MB: re-read it less often when there are many. */
-const defaultRefreshMs = (sessions: number): number => (sessions > 2_000 ? 15_000 : 3_000);
+/**
+ * Beats that change nothing emit no transition, so "last beat" and the status text are
+ * re-read: the whole list every few seconds while it is small; past `LIST_LIMIT`
+ * sessions (a list of 10,000 is ~3 MB to decode in one task) only the rows in view.
+ */
+const LIST_LIMIT = 2_000;
+const REFRESH_MS = 3_000;
+/** Least time between two re-sorts caused by data alone (the user's changes are at once). */
+const REBUILD_EVERY_MS = 250;
 
 /**
  * The page: wires the dashboard client's events to the rows, the derived table model
@@ -44,7 +54,7 @@ const defaultRefreshMs = (sessions: number): number => (sessions > 2_000 ? 15_00
  */
 export class DashboardApp {
   readonly #rows = new SessionRows();
-  readonly #model = new TableModelCache(this.#rows);
+  readonly #model = new TableModelCache(this.#rows, { rebuildEveryMs: REBUILD_EVERY_MS });
   readonly #maxMissed = new MaxMissedBeats();
   readonly #frame = new FrameLoop(() => this.#render());
   readonly #feed: FeedView;
@@ -131,18 +141,26 @@ export class DashboardApp {
 
   #scheduleRefresh(): void {
     if (this.#stopped) return;
-    const every = (this.options.refreshMs ?? defaultRefreshMs)(this.#rows.size);
     this.#refreshTimer = setTimeout(() => {
       void this.#refresh().finally(() => this.#scheduleRefresh());
-    }, every);
+    }, REFRESH_MS);
   }
 
   async #refresh(): Promise<void> {
     if (!this.#connected || this.#refreshing || document.hidden) return;
     this.#refreshing = true;
     try {
-      const sessions = await this.source.list();
-      this.#rows.replaceAll(sessions, Date.now());
+      const { fetchStatus } = this.options;
+      if (this.#rows.size <= LIST_LIMIT || fetchStatus === undefined) {
+        const sessions = await this.source.list();
+        this.#rows.replaceAll(sessions, Date.now());
+      } else {
+        const visible = [...this.#table.visibleSessions];
+        const statuses = await Promise.all(visible.map((id) => fetchStatus(id)));
+        for (const status of statuses) {
+          if (status !== undefined) this.#rows.refresh(status, Date.now());
+        }
+      }
       this.#frame.request();
     } catch {
       // A failed refresh is retried on the next round; the connection indicator tells why.
@@ -163,13 +181,16 @@ export class DashboardApp {
   }
 
   #render(): void {
-    const model = this.#model.current();
+    const model = this.#model.current(performance.now());
+    // Data changed within the rebuild interval: come back for the re-sort.
+    if (this.#model.stale) this.#frame.request();
     if (model !== this.#drawnModel) {
       this.#summary.render(model.counts, model.total, model.agentTypes);
       this.#drawnModel = model;
     }
     const now = Date.now();
     const ctx: CellContext = {
+      current: (row) => this.#rows.get(row.session) ?? row,
       maxMissedBeats: (type) => this.#maxMissed.of(type),
       msSinceBeat: (row) => this.#rows.msSinceBeat(row, now),
     };

@@ -4,6 +4,8 @@ import type { SortColumn } from './sort.js';
 
 /** What a cell needs besides the row: values that are not in a `SessionStatus`. */
 export interface CellContext {
+  /** The row's status now: the table's order may lag it by a few hundred ms. */
+  current(row: SessionStatus): SessionStatus;
   /** M of the row's agent type, when known. */
   maxMissedBeats(agentType: string): number | undefined;
   /** Milliseconds since the row's last beat, now. */

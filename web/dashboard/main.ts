@@ -1,4 +1,6 @@
 import { DashboardClient } from '../../client/browser.js';
+import { readSessionStatus } from '../../client/dashboard/decode.js';
+import type { SessionStatus } from '../../shared/session.js';
 import { describeError } from './actions.js';
 import { DashboardApp } from './app.js';
 import type { AppElements } from './app.js';
@@ -82,8 +84,17 @@ function start(token: string): void {
   appRoot.hidden = false;
   signOut.hidden = false;
   identity.textContent = `${claims.subject ?? 'unknown user'} · tenant ${claims.tenant} · ${control ? 'can control' : 'read only'}`;
-  const client = new DashboardClient({ url: window.location.origin, token });
-  const app = new DashboardApp(elements, client, { control });
+  // One page per operator: retrying every few seconds at most is cheap, and a restarted
+  // gateway shows up again quickly.
+  const client = new DashboardClient({
+    url: window.location.origin,
+    token,
+    reconnect: { minMs: 250, maxMs: 4_000 },
+  });
+  const app = new DashboardApp(elements, client, {
+    control,
+    fetchStatus: (session) => fetchStatus(token, session),
+  });
   app.start();
   app.setConnection('connecting');
   const refused = (error: unknown): boolean => {
@@ -106,6 +117,20 @@ function start(token: string): void {
     // Other failures: socket.io keeps retrying, and the indicator says so.
     if (!refused(error)) app.setConnection('disconnected', describeError(error));
   });
+}
+
+/** `GET /v1/sessions/:id`, decoded; `undefined` for any failure (the next round retries). */
+async function fetchStatus(token: string, session: string): Promise<SessionStatus | undefined> {
+  try {
+    const res = await fetch(`/v1/sessions/${encodeURIComponent(session)}`, {
+      headers: { authorization: `Bearer ${token}` },
+      cache: 'no-store',
+    });
+    if (!res.ok) return undefined;
+    return readSessionStatus(await res.json());
+  } catch {
+    return undefined;
+  }
 }
 
 function sessionStorageOrMemory(): TokenSurfaces['storage'] {

@@ -46,6 +46,18 @@ export class SessionRows {
   }
 
   /**
+   * Replaces one row by a fresh status read from the gateway (`GET /v1/sessions/:id`).
+   * A session that left meanwhile is not brought back.
+   */
+  refresh(status: SessionStatus, localNow: number): void {
+    if (!this.#rows.has(status.session)) return;
+    this.#rows.set(status.session, status);
+    const offset = gatewayOffset(status, localNow);
+    if (offset !== undefined) this.#offsetMs = offset;
+    this.#version += 1;
+  }
+
+  /**
    * Applies one transition. `current` is the client's status of that session after
    * the transition (absent when the session is gone). A transition does not carry
    * `lastBeat`, so the newer of the two known beats is kept, and a status text the

@@ -73,28 +73,43 @@ function keyOf(s: SessionStatus, column: SortColumn): Key {
   }
 }
 
-function compareKeys(a: Key, b: Key): number {
-  // Code-unit order, not localeCompare: it is ~50x faster, and 10,000 rows are sorted
-  // within one animation frame.
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
+// Keys compare in code-unit order, not with localeCompare: it is ~50x faster, and 10,000
+// rows are sorted within one animation frame.
 /**
- * Sorts rows in place by one column, ties broken by tenant and session id so that the
- * order is total and rows do not jump between frames. Keys are computed once per row.
+ * Sorts rows in place by one column, ties broken by session id and tenant so that the
+ * order is total and rows do not jump between rebuilds. Keys are computed once per row,
+ * and an index array is sorted, so a sort of 10,000 rows allocates little.
  */
 export function sortSessions<T extends SessionStatus>(rows: T[], order: SortOrder): T[] {
-  const keyed = rows.map((row) => ({ row, key: keyOf(row, order.column) }));
+  const n = rows.length;
+  const keys = new Array<Key>(n);
+  const ids = new Array<string>(n);
+  const tenants = new Array<string>(n);
+  const index = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const row = rows[i];
+    if (row === undefined) continue;
+    keys[i] = keyOf(row, order.column);
+    ids[i] = row.session;
+    tenants[i] = row.tenant;
+    index[i] = i;
+  }
   const sign = order.descending ? -1 : 1;
-  keyed.sort(
-    (a, b) =>
-      sign * compareKeys(a.key, b.key) ||
-      compareKeys(a.row.session, b.row.session) ||
-      compareKeys(a.row.tenant, b.row.tenant),
-  );
-  for (let i = 0; i < keyed.length; i++) {
-    const item = keyed[i];
-    if (item) rows[i] = item.row;
+  index.sort((a, b) => {
+    const ka = keys[a] ?? '';
+    const kb = keys[b] ?? '';
+    if (ka !== kb) return ka < kb ? -sign : sign;
+    const ia = ids[a] ?? '';
+    const ib = ids[b] ?? '';
+    if (ia !== ib) return ia < ib ? -1 : 1;
+    const ta = tenants[a] ?? '';
+    const tb = tenants[b] ?? '';
+    return ta < tb ? -1 : ta > tb ? 1 : 0;
+  });
+  const copy = rows.slice();
+  for (let i = 0; i < n; i++) {
+    const row = copy[index[i] ?? i];
+    if (row !== undefined) rows[i] = row;
   }
   return rows;
 }

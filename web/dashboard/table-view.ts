@@ -41,6 +41,7 @@ export class TableView {
   readonly #topSpacer: HTMLTableRowElement;
   readonly #bottomSpacer: HTMLTableRowElement;
   readonly #sortButtons = new Map<SortColumn, HTMLButtonElement>();
+  #visible: string[] = [];
 
   constructor(
     private readonly el: TableElements,
@@ -99,11 +100,13 @@ export class TableView {
     setHeight(this.#topSpacer, w.padTop);
     setHeight(this.#bottomSpacer, w.padBottom);
     const needed = w.end - w.start;
+    this.#visible = [];
     while (this.#pool.length < needed) this.#pool.push(this.#newRow());
     for (let i = 0; i < this.#pool.length; i++) {
       const pooled = this.#pool[i];
       if (!pooled) continue;
-      const row = rows[w.start + i];
+      const listed = rows[w.start + i];
+      const row = listed === undefined ? undefined : ctx.current(listed);
       if (i >= needed || row === undefined) {
         if (pooled.tr.isConnected) pooled.tr.remove();
         continue;
@@ -112,7 +115,13 @@ export class TableView {
         this.el.body.insertBefore(pooled.tr, this.#nextOf(i, needed));
       }
       this.#fill(pooled, row, w.start + i, ctx, actions);
+      this.#visible.push(row.session);
     }
+  }
+
+  /** The sessions of the rows drawn last. */
+  get visibleSessions(): readonly string[] {
+    return this.#visible;
   }
 
   #nextOf(i: number, needed: number): HTMLTableRowElement {
@@ -147,8 +156,13 @@ export class TableView {
     setIfChanged(remove, 'Unregister', `Unregister session ${row.session}`);
     toggle.disabled = pending;
     remove.disabled = pending;
+    // The row shows the code; the full message is in its title and in the alert line.
     const message = a.error(row.session) ?? '';
-    if (error.textContent !== message) error.textContent = message;
+    const short = message === '' ? '' : `⚠ ${message.split(':')[0] ?? ''}`;
+    if (error.textContent !== short) {
+      error.textContent = short;
+      error.title = message;
+    }
   }
 
   #newRow(): PooledRow {
