@@ -3,6 +3,7 @@ import { PulsegateError } from '../../shared/errors.js';
 import type { Clock } from '../monitor/types.js';
 import { readPrincipal } from './claims.js';
 import { createKeyResolver, type KeySources } from './keys.js';
+import { isAccessTokenType } from './token-type.js';
 import type { Principal, TokenVerifier } from './principal.js';
 
 export interface VerifierOptions extends KeySources {
@@ -40,7 +41,7 @@ export async function createTokenVerifier(options: VerifierOptions): Promise<Tok
         throw new PulsegateError('unauthorized', 'invalid token');
       }
       try {
-        const { payload } = await jwtVerify(token, getKey, {
+        const { payload, protectedHeader } = await jwtVerify(token, getKey, {
           algorithms,
           requiredClaims: ['exp', 'sub'],
           clockTolerance: tolerance,
@@ -48,6 +49,7 @@ export async function createTokenVerifier(options: VerifierOptions): Promise<Tok
           ...(options.audience !== undefined ? { audience: options.audience } : {}),
           ...(clock !== undefined ? { currentDate: new Date(clock.now()) } : {}),
         });
+        if (!isAccessTokenType(protectedHeader.typ)) throw new Error('not an access token typ');
         return readPrincipal(payload);
       } catch (err) {
         // The key source being down is the one failure that is not the token's fault.
