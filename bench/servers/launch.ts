@@ -93,6 +93,15 @@ export async function startBare(kind: BareKind): Promise<ServerHandle> {
   };
 }
 
+/**
+ * The policy of benches that hold connections (connections, ingest): a timeout longer
+ * than the slowest ramp, so that no session times out while 19,000 connect. The cost of
+ * a beat does not depend on T.
+ */
+export const HOLD_POLICY: Readonly<Record<string, string>> = {
+  PULSEGATE_TIMEOUT_MS: '600000',
+};
+
 export interface GatewayOptions {
   /** `PULSEGATE_*` settings on top of the bench defaults (port 0, the bench secret). */
   readonly env?: Readonly<Record<string, string>>;

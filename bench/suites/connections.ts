@@ -7,7 +7,7 @@ import { AgentLoader } from '../load/fleet.js';
 import { sleep } from '../lib/clock.js';
 import { figure, type Figure } from '../lib/result.js';
 import { scaled } from '../lib/scale.js';
-import { startBare, startGateway, type ServerHandle } from '../servers/launch.js';
+import { HOLD_POLICY, startBare, startGateway, type ServerHandle } from '../servers/launch.js';
 import { profiled } from '../servers/profile-window.js';
 
 interface Point {
@@ -66,7 +66,7 @@ export async function runConnections(): Promise<Figure[]> {
   const steps = [scaled(10_000, 20), scaled(19_000, 40)];
   const bareServer = await startBare('ws');
   const bare = await hold(bareServer, steps, 'cb-').finally(() => bareServer.stop());
-  const gatewayServer = await startGateway();
+  const gatewayServer = await startGateway({ env: HOLD_POLICY });
   const gw = await hold(gatewayServer, steps, 'cg-').finally(() => gatewayServer.stop());
 
   const figures: Figure[] = [];

@@ -11,7 +11,7 @@ import { AgentLoader, type BeatMode } from '../load/fleet.js';
 import { monoMs, sleep } from '../lib/clock.js';
 import { figure, type Figure } from '../lib/result.js';
 import { benchScale, scaled } from '../lib/scale.js';
-import { startBare, startGateway, type ServerHandle } from '../servers/launch.js';
+import { HOLD_POLICY, startBare, startGateway, type ServerHandle } from '../servers/launch.js';
 import { profiled } from '../servers/profile-window.js';
 
 const STEP_MS = 1500;
@@ -119,7 +119,7 @@ export async function runIngest(): Promise<Figure[]> {
   const agents = scaled(10_000, 50);
   const bareServer = await startBare('ws');
   const bare = await measure(bareServer, agents, 'ib-').finally(() => bareServer.stop());
-  const gatewayServer = await startGateway();
+  const gatewayServer = await startGateway({ env: HOLD_POLICY });
   const gw = await measure(gatewayServer, agents, 'ig-').finally(() => gatewayServer.stop());
   const name = 'bare ws';
   const note = (c: Capacity) => (c.generatorBound ? ' (generator-bound)' : '');

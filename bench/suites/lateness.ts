@@ -32,6 +32,8 @@ export function sweepLateness(
 }
 
 interface Observed {
+  /** Arrival (wall clock) minus the transition's own `at`: timer + fan-out, no ingestion. */
+  readonly afterAt: number[];
   readonly warnings: number[];
   readonly timeouts: number[];
   readonly spurious: number;
@@ -45,8 +47,10 @@ async function observe(port: number, agents: number): Promise<Observed> {
   const loader = await AgentLoader.start();
   try {
     await dashboards.connect(port, 1);
-    await loader.connect(port, agents, 'l-', 100);
+    // Beating starts before the ramp: with T = 2 s, the first agents must not time out
+    // while the last ones connect. Each agent is visited once a second, open or not.
     await loader.pace('message', agents);
+    await loader.connect(port, agents, 'l-', 100);
     await sleep(3000);
     await dashboards.take();
     const silenced = await loader.silence(Math.max(5, Math.round(agents / 100)), 3000);
@@ -56,6 +60,7 @@ async function observe(port: number, agents: number): Promise<Observed> {
     silenced.ids.forEach((id, i) => lastBeat.set(id, silenced.lastBeats[i] ?? Number.NaN));
     const warnings: number[] = [];
     const timeouts: number[] = [];
+    const afterAt: number[] = [];
     let spurious = 0;
     for (const a of taken.arrivals) {
       const last = lastBeat.get(str(a, 'session'));
@@ -65,10 +70,13 @@ async function observe(port: number, agents: number): Promise<Observed> {
         continue;
       }
       const arrived = num(a, 'arrivedMono');
+      if (kind === 'warning' || kind === 'timeout')
+        afterAt.push(num(a, 'arrivedWall') - num(a, 'at'));
       if (kind === 'warning') warnings.push(arrived - (last + T));
       if (kind === 'timeout') timeouts.push(arrived - (last + T + (M - 1) * C));
     }
     return {
+      afterAt: afterAt.filter(Number.isFinite),
       warnings: warnings.filter(Number.isFinite),
       timeouts: timeouts.filter(Number.isFinite),
       spurious,
@@ -118,6 +126,18 @@ export async function runLateness(): Promise<Figure[]> {
   return [
     ...rows('warning', summarize(warnings)),
     ...rows('timeout', summarize(timeouts)),
+    figure(
+      "arrival after the transition's `at` p50",
+      'ms',
+      seen.afterAt.length,
+      summarize(seen.afterAt).p50,
+    ),
+    figure(
+      "arrival after the transition's `at` p99",
+      'ms',
+      seen.afterAt.length,
+      summarize(seen.afterAt).p99,
+    ),
     figure('silent agents', 'sessions', agents, silent),
     figure(
       'warnings received',
