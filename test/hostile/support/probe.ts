@@ -67,7 +67,9 @@ export async function probe(target: Target): Promise<void> {
   if (!target.alive()) throw new Error('the gateway process died');
   const res = await withTimeout(fetch(`http://127.0.0.1:${target.port}/healthz`), 5_000, 'healthz');
   if (res.status !== 200) throw new Error(`/healthz answered ${res.status}`);
-  await withTimeout(probeAgent(target.port), 5_000, 'agent probe');
-  await withTimeout(probeDashboard(target.port), 5_000, 'dashboard probe');
+  await Promise.all([
+    withTimeout(probeAgent(target.port), 5_000, 'agent probe'),
+    withTimeout(probeDashboard(target.port), 5_000, 'dashboard probe'),
+  ]);
   if (!target.alive()) throw new Error('the gateway process died');
 }
