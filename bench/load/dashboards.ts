@@ -14,6 +14,7 @@ import { dashboardToken } from '../lib/tokens.js';
 /** Bounds what one process keeps between two `take`s. */
 const MAX_SAMPLES = 2_000_000;
 const WATCHED = new Set(['warning', 'missed', 'timeout']);
+const CONNECT_TIMEOUT_MS = 30_000;
 
 const sockets: Socket[] = [];
 const latencies: number[] = [];
@@ -51,13 +52,24 @@ function openOne(url: string, token: string): Promise<boolean> {
       auth: { token },
       forceNew: true,
       reconnection: false,
-      timeout: 30_000,
+      timeout: CONNECT_TIMEOUT_MS,
     });
     sockets.push(socket);
     socket.on('transition', onTransition);
     socket.on('snapshot', () => snapshots++);
-    socket.once('connect', () => resolve(true));
-    socket.once('connect_error', () => resolve(false));
+    // Socket.IO may stay silent when the server drops a handshake: give up by ourselves.
+    const timer = setTimeout(() => {
+      socket.disconnect();
+      resolve(false);
+    }, CONNECT_TIMEOUT_MS);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+    socket.once('connect_error', () => {
+      clearTimeout(timer);
+      resolve(false);
+    });
   });
 }
 

@@ -10,7 +10,7 @@ import { monoMs, sleep } from '../lib/clock.js';
 import { figure, type Figure } from '../lib/result.js';
 import { scaled } from '../lib/scale.js';
 import { summarize, type Summary } from '../lib/stats.js';
-import { startBare, startGateway, type ServerHandle } from '../servers/launch.js';
+import { HOLD_POLICY, startBare, startGateway, type ServerHandle } from '../servers/launch.js';
 import { profiled } from '../servers/profile-window.js';
 
 const TRIGGER_GAP_MS = 100;
@@ -92,7 +92,7 @@ async function measure(server: ServerHandle): Promise<Fanout> {
 export async function runFanout(): Promise<Figure[]> {
   const bareServer = await startBare('sio');
   const bare = await measure(bareServer).finally(() => bareServer.stop());
-  const gatewayServer = await startGateway();
+  const gatewayServer = await startGateway({ env: HOLD_POLICY });
   const gw = await measure(gatewayServer).finally(() => gatewayServer.stop());
   const name = 'bare Socket.IO';
   const many = `${scaled(1000, 10)} dashboards`;

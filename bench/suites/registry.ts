@@ -20,12 +20,30 @@ export const SUITES: Readonly<Record<string, () => Promise<Figure[]>>> = {
 
 export const SUITE_NAMES: readonly string[] = Object.keys(SUITES);
 
+/** A suite that hangs (a lost handshake, a stuck child) fails instead of stalling the run. */
+const SUITE_TIMEOUT_MS = Number(process.env['PULSEGATE_BENCH_SUITE_TIMEOUT_MS'] ?? 600_000);
+
+async function withWatchdog<T>(name: string, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${name}: no result after ${SUITE_TIMEOUT_MS} ms`)),
+      SUITE_TIMEOUT_MS,
+    );
+  });
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Runs one suite by name; throws when a child process is left running afterwards. */
 export async function runSuite(name: string): Promise<BenchResult> {
   const suite = SUITES[name];
   if (suite === undefined) throw new Error(`unknown bench ${name}`);
   const started = Date.now();
-  const figures = await suite();
+  const figures = await withWatchdog(name, suite());
   printFigures(`${name} (${((Date.now() - started) / 1000).toFixed(0)} s)`, figures);
   const result = writeResult(name, figures);
   if (liveChildren() > 0)
