@@ -12,3 +12,8 @@
 export { AgentClient, type NodeAgentClientOptions as AgentClientOptions } from './agent/node.js';
 export type { NodeWebSocketConstructor } from './agent/node-transport.js';
 export * from './common.js';
+/** The seed's in-process heartbeat client, for agents in the gateway's own process. */
+export {
+  HeartbeatClient,
+  type HeartbeatClientOptions,
+} from '../server/monitor/heartbeat-client.js';

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type RequestListener } from 'node:http';
 import { WebSocket } from 'ws';
 import type { NodeWebSocketConstructor } from '../../client/index.js';
 import { mintToken } from '../../server/auth/mint.js';
@@ -24,9 +25,14 @@ export async function startGateway(
     port?: number;
     store?: SessionStore;
     limits?: Partial<Limits>;
+    sdkDir?: string;
+    /** An application the gateway is attached to: it answers the paths the gateway does not. */
+    app?: RequestListener;
   } = {},
 ): Promise<TestGateway> {
+  const server = options.app === undefined ? undefined : createServer(options.app);
   const gateway = await createGateway({
+    ...(server === undefined ? {} : { server }),
     config: {
       jwtSecret: SECRET,
       host: '127.0.0.1',
@@ -36,7 +42,11 @@ export async function startGateway(
     },
     ...(options.store === undefined ? {} : { store: options.store }),
     ...(options.limits === undefined ? {} : { limits: options.limits }),
+    ...(options.sdkDir === undefined ? {} : { sdkDir: options.sdkDir }),
   });
+  if (server !== undefined) {
+    await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  }
   const port = gateway.address()?.port;
   if (port === undefined) throw new Error('the gateway does not listen');
   return {
@@ -44,7 +54,12 @@ export async function startGateway(
     port,
     wsUrl: `ws://127.0.0.1:${port}`,
     httpUrl: `http://127.0.0.1:${port}`,
-    close: () => gateway.close(),
+    close: async () => {
+      await gateway.close();
+      if (server === undefined) return;
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 
