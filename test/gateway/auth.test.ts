@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
@@ -94,6 +95,35 @@ describe('HS256 verifier', () => {
   ])('refuses %s as unauthorized', async (_name, make) => {
     const v = await createTokenVerifier({ secret: SECRET });
     expect(await codeOf(v.verify(await make()))).toBe('unauthorized');
+  });
+
+  it('accepts access-token typ values only', async () => {
+    const v = await createTokenVerifier({ secret: SECRET });
+    const typed = (typ: string) =>
+      new SignJWT(agentClaims()).setProtectedHeader({ alg: 'HS256', typ }).sign(secretKey);
+    expect(await codeOf(v.verify(await typed('JWT')))).toBe('ok');
+    expect(await codeOf(v.verify(await typed('at+jwt')))).toBe('ok');
+    expect(await codeOf(v.verify(await typed('application/at+jwt')))).toBe('ok');
+    expect(await codeOf(v.verify(await typed('dpop+jwt')))).toBe('unauthorized');
+    expect(await codeOf(v.verify(await typed('logout+jwt')))).toBe('unauthorized');
+  });
+
+  it('refuses an unknown crit header', async () => {
+    const v = await createTokenVerifier({ secret: SECRET });
+    const token = await new SignJWT(agentClaims())
+      .setProtectedHeader({ alg: 'HS256', crit: ['x-p'], 'x-p': 1 })
+      .sign(secretKey)
+      .catch(() => undefined);
+    // jose refuses to sign an unknown crit too; build it by hand when it does.
+    const raw =
+      token ??
+      (() => {
+        const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+        const input = `${enc({ alg: 'HS256', crit: ['x-p'], 'x-p': 1 })}.${enc(agentClaims())}`;
+        const sig = createHmac('sha256', secretKey).update(input).digest('base64url');
+        return `${input}.${sig}`;
+      })();
+    expect(await codeOf(v.verify(raw))).toBe('unauthorized');
   });
 
   it('honours a 5 s clock tolerance on exp and nbf', async () => {
