@@ -16,7 +16,15 @@ export {
 } from './policy.js';
 export { systemClock } from './clock.js';
 export { TimerScheduler, intervalTicker, type Ticker } from './scheduler.js';
-export { MemoryStore, type SessionStore } from './store.js';
-export { step, deadlineOf, type MonitorEvent, type RuleSettings, type Step } from './rules.js';
+export { MemoryStore, type SessionStore, type StoredSession } from './store.js';
+export {
+  beat,
+  step,
+  deadlineOf,
+  NO_TRANSITIONS,
+  type MonitorEvent,
+  type RuleSettings,
+  type Step,
+} from './rules.js';
 export { toStatus, stateOf, type SessionRecord, type PauseInfo } from './record.js';
 export type * from './types.js';

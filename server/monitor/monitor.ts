@@ -7,10 +7,10 @@ import {
   type MonitorOptions,
   type MonitorSettings,
 } from './options.js';
-import { stateOf, toStatus, type SessionRecord } from './record.js';
-import { step, type MonitorEvent, type RuleSettings, type Step } from './rules.js';
+import { stateOf, toStatus } from './record.js';
+import { beat, step, type MonitorEvent, type RuleSettings, type Step } from './rules.js';
 import { TimerScheduler } from './scheduler.js';
-import { MemoryStore, type SessionStore } from './store.js';
+import { MemoryStore, type SessionStore, type StoredSession } from './store.js';
 import type {
   Clock,
   ConnectResult,
@@ -118,11 +118,9 @@ export class HeartbeatMonitor implements Monitor {
   }
 
   beat(sessionId: string, options?: TenantOption & { status?: string }): boolean {
-    const tenant = options?.tenant ?? DEFAULT_TENANT;
-    const record = this.store.get(tenant, sessionId);
-    if (record === undefined) return false;
-    const event: MonitorEvent = { type: 'beat', status: options?.status };
-    return this.apply(record, step(record, event, this.clock.now(), this.rules));
+    const held = this.store.get(options?.tenant ?? DEFAULT_TENANT, sessionId);
+    if (held === undefined) return false;
+    return this.apply(held, beat(held.record, this.clock.now(), options?.status, this.rules));
   }
 
   pause(sessionId: string, options: TenantOption & { by: Actor; reason?: string }): boolean {
@@ -143,14 +141,16 @@ export class HeartbeatMonitor implements Monitor {
   }
 
   getStatus(sessionId: string, options?: TenantOption): SessionStatus | undefined {
-    const record = this.store.get(options?.tenant ?? DEFAULT_TENANT, sessionId);
-    return record === undefined ? undefined : toStatus(record, this.clock.now());
+    const held = this.store.get(options?.tenant ?? DEFAULT_TENANT, sessionId);
+    return held === undefined ? undefined : toStatus(held.record, held.lastBeat, this.clock.now());
   }
 
   listStatus(options?: TenantOption): SessionStatus[] {
     const now = this.clock.now();
     const out: SessionStatus[] = [];
-    for (const record of this.store.records(options?.tenant)) out.push(toStatus(record, now));
+    for (const held of this.store.sessions(options?.tenant)) {
+      out.push(toStatus(held.record, held.lastBeat, now));
+    }
     return out;
   }
 
@@ -175,31 +175,36 @@ export class HeartbeatMonitor implements Monitor {
   }
 
   private run(tenant: string, id: string, event: MonitorEvent): boolean {
-    const record = this.store.get(tenant, id);
-    const result = step(record, event, this.clock.now(), this.rules);
-    if (record === undefined && result.record === undefined) return result.accepted;
-    return this.apply(record, result);
+    const held = this.store.get(tenant, id);
+    const now = this.clock.now();
+    const result = step(held?.record, held?.lastBeat ?? now, event, now, this.rules);
+    return this.apply(held, result);
   }
 
   /** Writes a step's result to the store, keeps the counts and the wake-up, and emits. */
-  private apply(prev: SessionRecord | undefined, s: Step): boolean {
+  private apply(held: StoredSession | undefined, s: Step): boolean {
+    const prev = held?.record;
     const next = s.record;
-    if (next !== prev) {
+    if (next === undefined) {
       if (prev !== undefined) {
         this.counts[stateOf(prev)]--;
         if (prev.missedBeats === 0) this.zeroMissed--;
+        this.store.delete(prev.tenant, prev.id);
       }
-      if (next === undefined) {
-        if (prev !== undefined) this.store.delete(prev.tenant, prev.id);
-      } else {
+    } else {
+      if (next !== prev) {
+        if (prev !== undefined) {
+          this.counts[stateOf(prev)]--;
+          if (prev.missedBeats === 0) this.zeroMissed--;
+        }
         this.counts[stateOf(next)]++;
         if (next.missedBeats === 0) this.zeroMissed++;
-        this.store.set(next, s.deadline);
-        const at = s.deadline;
-        // Only an earlier deadline re-arms: a later one is found when the wake-up comes.
-        if (at !== undefined && this.running && !this.waking) {
-          if (this.armedAt === undefined || at < this.armedAt) this.arm(at);
-        }
+      }
+      this.store.set(held, next, s.lastBeat, s.deadline);
+      const at = s.deadline;
+      // Only an earlier deadline re-arms: a later one is found when the wake-up comes.
+      if (at !== undefined && this.running && !this.waking) {
+        if (this.armedAt === undefined || at < this.armedAt) this.arm(at);
       }
     }
     if (s.transitions.length > 0) this.emit(s.transitions);
@@ -230,11 +235,9 @@ export class HeartbeatMonitor implements Monitor {
     try {
       for (let budget = this.settings.maxDuePerWake; budget > 0; budget--) {
         const at = this.store.earliestDeadline();
-        const record = this.store.earliest();
-        if (at === undefined || at > now || record === undefined) break;
-        const result = step(record, DUE, now, this.rules);
-        if (result.record === record) this.store.set(record, result.deadline);
-        else this.apply(record, result);
+        const held = this.store.earliest();
+        if (at === undefined || at > now || held === undefined) break;
+        this.apply(held, step(held.record, held.lastBeat, DUE, now, this.rules));
       }
     } finally {
       this.waking = false;

@@ -10,8 +10,13 @@ export interface PauseInfo {
 
 /**
  * One session as the store keeps it: an immutable value, replaced on every change. Kept to
- * ten fields (a pause is one optional sub-record) because a million of them must fit in
+ * nine fields (a pause is one optional sub-record) because a million of them must fit in
  * well under 300 bytes each, index structures included.
+ *
+ * L, the time of the last beat, is not in here: it changes on every beat, and a new record
+ * per beat would be old-generation garbage at a million sessions (each record lives until
+ * the next beat, long enough to be promoted). The rules take L beside the record, and the
+ * store keeps it as a number in the session's slot, so a plain beat allocates no record.
  */
 export interface SessionRecord {
   readonly id: string;
@@ -19,8 +24,6 @@ export interface SessionRecord {
   readonly agentType: string;
   readonly policy: Policy;
   readonly registeredAt: Millis;
-  /** L: the last beat, or the last resume (which restarts the counting like a beat). */
-  readonly lastBeat: Millis;
   readonly missedBeats: number;
   readonly connected: boolean;
   readonly pause: PauseInfo | undefined;
@@ -37,7 +40,6 @@ export function makeRecord(
   agentType: string,
   policy: Policy,
   registeredAt: Millis,
-  lastBeat: Millis,
   missedBeats: number,
   connected: boolean,
   pause: PauseInfo | undefined,
@@ -49,7 +51,6 @@ export function makeRecord(
     agentType,
     policy,
     registeredAt,
-    lastBeat,
     missedBeats,
     connected,
     pause,
@@ -63,8 +64,11 @@ export function stateOf(record: SessionRecord): LiveState {
   return record.missedBeats > 0 ? 'warning' : 'healthy';
 }
 
-/** The contract's `SessionStatus` of a record at time `now`. */
-export function toStatus(record: SessionRecord, now: Millis): SessionStatus {
+/**
+ * The contract's `SessionStatus` of a record whose last beat (or resume, which restarts the
+ * counting like a beat) was at `lastBeat`, at time `now`.
+ */
+export function toStatus(record: SessionRecord, lastBeat: Millis, now: Millis): SessionStatus {
   const status: SessionStatus = {
     session: record.id,
     agentType: record.agentType,
@@ -74,8 +78,8 @@ export function toStatus(record: SessionRecord, now: Millis): SessionStatus {
     paused: record.pause !== undefined,
     healthy: record.missedBeats === 0,
     missedBeats: record.missedBeats,
-    lastBeat: new Date(record.lastBeat).toISOString(),
-    msSinceBeat: Math.max(0, now - record.lastBeat),
+    lastBeat: new Date(lastBeat).toISOString(),
+    msSinceBeat: Math.max(0, now - lastBeat),
     registeredAt: new Date(record.registeredAt).toISOString(),
   };
   if (record.pause !== undefined) {

@@ -5,7 +5,8 @@ import type { MonitorTransition, Millis } from './types.js';
 
 /**
  * Every rule of PROTOCOL.md section 3, as one pure function:
- * (record, event, now) -> (record, transitions, next deadline). Nothing here keeps state,
+ * (record, L, event, now) -> (record, L, transitions, next deadline), L being the time of
+ * the last beat (kept beside the record: see record.ts). Nothing here keeps state,
  * reads the time or sets a timer, so the in-memory store and the Redis store run the same
  * rules. See docs/monitor.md for the timeline and the choices where the contract is silent.
  */
@@ -35,6 +36,8 @@ export interface RuleSettings {
 export interface Step {
   /** The new record; `undefined` when the session is (now, or still) absent. */
   readonly record: SessionRecord | undefined;
+  /** The new L: the last beat, or the last resume (which restarts the counting). */
+  readonly lastBeat: Millis;
   readonly transitions: readonly MonitorTransition[];
   /** When `due` must next be applied; `undefined`: never (paused without limit, or gone). */
   readonly deadline: Millis | undefined;
@@ -47,27 +50,49 @@ export const NO_TRANSITIONS: readonly MonitorTransition[] = Object.freeze([]);
 
 const ABSENT: Step = Object.freeze({
   record: undefined,
+  lastBeat: 0,
   transitions: NO_TRANSITIONS,
   deadline: undefined,
   accepted: false,
 });
 
 /**
- * The next deadline of a record. Counting: missed beat k (k = missedBeats + 1) is due at
+ * The next deadline of a session. Counting: missed beat k (k = missedBeats + 1) is due at
  * L + T + (k-1)·C. Paused: only `maxPauseMs` can end it.
  */
-export function deadlineOf(record: SessionRecord, settings: RuleSettings): Millis | undefined {
+export function deadlineOf(
+  record: SessionRecord,
+  lastBeat: Millis,
+  settings: RuleSettings,
+): Millis | undefined {
   if (record.pause !== undefined) {
     return settings.maxPauseMs > 0 ? record.pause.at + settings.maxPauseMs : undefined;
   }
   const p = record.policy;
-  return record.lastBeat + p.timeoutMs + record.missedBeats * p.checkIntervalMs;
+  return lastBeat + p.timeoutMs + record.missedBeats * p.checkIntervalMs;
 }
 
 function clip(text: string | undefined): string | undefined {
   return text !== undefined && text.length > MAX_TEXT_LENGTH
     ? text.slice(0, MAX_TEXT_LENGTH)
     : text;
+}
+
+type Patch = { -readonly [K in keyof SessionRecord]?: SessionRecord[K] };
+
+/** A copy of `r` with some fields changed (`pause: undefined` clears the pause). */
+function change(r: SessionRecord, patch: Patch): SessionRecord {
+  return makeRecord(
+    r.id,
+    r.tenant,
+    patch.agentType ?? r.agentType,
+    patch.policy ?? r.policy,
+    r.registeredAt,
+    patch.missedBeats ?? r.missedBeats,
+    patch.connected ?? r.connected,
+    'pause' in patch ? patch.pause : r.pause,
+    'status' in patch ? patch.status : r.status,
+  );
 }
 
 function transition(
@@ -78,9 +103,7 @@ function transition(
   by?: Actor,
   reason?: string,
 ): MonitorTransition {
-  const t: {
-    -readonly [K in keyof MonitorTransition]: MonitorTransition[K];
-  } = {
+  const t: { -readonly [K in keyof MonitorTransition]: MonitorTransition[K] } = {
     kind,
     at,
     session: r.id,
@@ -98,205 +121,159 @@ function transition(
 
 function done(
   record: SessionRecord | undefined,
+  lastBeat: Millis,
   transitions: readonly MonitorTransition[],
   settings: RuleSettings,
   accepted = true,
 ): Step {
-  const deadline = record === undefined ? undefined : deadlineOf(record, settings);
-  return { record, transitions, deadline, accepted };
-}
-
-/** A beat: L = now and the count to 0, or, while paused, only the beat time and status. */
-function beaten(r: SessionRecord, now: Millis, status: string | undefined): SessionRecord {
-  const text = status === undefined ? r.status : clip(status);
-  const missed = r.pause === undefined ? 0 : r.missedBeats;
-  return makeRecord(
-    r.id,
-    r.tenant,
-    r.agentType,
-    r.policy,
-    r.registeredAt,
-    now,
-    missed,
-    r.connected,
-    r.pause,
-    text,
-  );
-}
-
-function resumed(r: SessionRecord, at: Millis): SessionRecord {
-  return makeRecord(
-    r.id,
-    r.tenant,
-    r.agentType,
-    r.policy,
-    r.registeredAt,
-    at,
-    0,
-    r.connected,
-    undefined,
-    r.status,
-  );
+  const deadline = record === undefined ? undefined : deadlineOf(record, lastBeat, settings);
+  return { record, lastBeat, transitions, deadline, accepted };
 }
 
 /**
- * Applies one event to one session.
+ * A beat: L = now and the count to 0 (`recovered` from a warning); while paused, only L
+ * and the status change. A healthy session's beat keeps its record: nothing is allocated
+ * but the step itself. `step(r, L, { type: 'beat', status }, now, settings)` is the same;
+ * this entry spares the hot path the event object and the dispatch.
+ */
+export function beat(
+  r: SessionRecord,
+  now: Millis,
+  status: string | undefined,
+  settings: RuleSettings,
+): Step {
+  const text = status === undefined ? r.status : clip(status);
+  const counting = r.pause === undefined;
+  if (text === r.status && (!counting || r.missedBeats === 0)) {
+    return done(r, now, NO_TRANSITIONS, settings);
+  }
+  const next = counting ? change(r, { missedBeats: 0, status: text }) : change(r, { status: text });
+  const out =
+    counting && r.missedBeats > 0
+      ? [transition('recovered', now, next, 'healthy')]
+      : NO_TRANSITIONS;
+  return done(next, now, out, settings);
+}
+
+/**
+ * Applies one event to one session whose last beat was at `lastBeat` (ignored when the
+ * session is absent).
  *
  * @example
  * ```ts
- * const s = step(undefined, { type: 'register', id: 's1', tenant: 'default', agentType: 'planner', policy }, 0, { maxPauseMs: 0 });
- * s.transitions[0].kind; // 'registered'
- * s.deadline; // policy.timeoutMs: the first missed beat
+ * const event = { type: 'register', id: 's1', tenant: 'default', agentType: 'planner', policy } as const;
+ * const s = step(undefined, 0, event, 1_000, { maxPauseMs: 0 });
+ * s.transitions[0]?.kind; // 'registered'
+ * s.deadline; // 1_000 + policy.timeoutMs: the first missed beat
  * ```
  */
 export function step(
   r: SessionRecord | undefined,
+  lastBeat: Millis,
   event: MonitorEvent,
   now: Millis,
   settings: RuleSettings,
 ): Step {
+  if (event.type === 'beat') return r === undefined ? ABSENT : beat(r, now, event.status, settings);
+  if (r === undefined) {
+    if (event.type !== 'register' && event.type !== 'connect') return ABSENT;
+    const connected = event.type === 'connect';
+    const created = makeRecord(
+      event.id,
+      event.tenant,
+      event.agentType,
+      event.policy,
+      now,
+      0,
+      connected,
+      undefined,
+      clip(event.status),
+    );
+    return done(created, now, [transition('registered', now, created, 'healthy')], settings);
+  }
   switch (event.type) {
-    case 'beat': {
-      if (r === undefined) return ABSENT;
-      const next = beaten(r, now, event.status);
-      const recovered = r.pause === undefined && r.missedBeats > 0;
+    case 'register':
+      return { ...beat(r, now, event.status, settings), accepted: false };
+    case 'connect': {
+      // A (re)connection is a beat under the connecting token's agent type.
+      const moved = change(r, {
+        agentType: event.agentType,
+        policy: event.policy,
+        connected: true,
+      });
+      const counting = r.pause === undefined;
+      const next = counting ? change(moved, { missedBeats: 0 }) : moved;
+      const out = [transition('reconnected', now, next, stateOf(next))];
+      if (counting && r.missedBeats > 0) out.push(transition('recovered', now, next, 'healthy'));
+      return done(next, now, out, settings);
+    }
+    case 'disconnect': {
+      if (!r.connected) return done(r, lastBeat, NO_TRANSITIONS, settings, false);
+      const closed = change(r, { connected: false });
+      const out = [transition('disconnected', now, closed, stateOf(closed))];
+      if (r.pause?.by !== 'agent') return done(closed, lastBeat, out, settings);
+      // An agent's pause holds only while the agent is connected.
+      const next = change(closed, { pause: undefined, missedBeats: 0 });
+      out.push(transition('resumed', now, next, 'healthy', 'gateway', 'disconnected'));
+      return done(next, now, out, settings);
+    }
+    case 'pause': {
+      const reason = clip(event.reason);
+      const p = r.pause;
+      if (p !== undefined && p.by === event.by && p.reason === reason) {
+        return done(r, lastBeat, NO_TRANSITIONS, settings);
+      }
+      // A new pause over an old one keeps the old start: maxPauseMs bounds the unwatched time.
+      const next = change(r, { pause: { by: event.by, reason, at: p === undefined ? now : p.at } });
       return done(
         next,
-        recovered ? [transition('recovered', now, next, 'healthy')] : NO_TRANSITIONS,
+        lastBeat,
+        [transition('paused', now, next, 'paused', event.by, reason)],
         settings,
       );
     }
-    case 'register':
-    case 'connect': {
-      const connect = event.type === 'connect';
-      if (r === undefined) {
-        const created = makeRecord(
-          event.id,
-          event.tenant,
-          event.agentType,
-          event.policy,
-          now,
-          now,
-          0,
-          connect,
-          undefined,
-          clip(event.status),
-        );
-        return done(created, [transition('registered', now, created, 'healthy')], settings);
-      }
-      if (!connect)
-        return {
-          ...step(r, { type: 'beat', status: event.status }, now, settings),
-          accepted: false,
-        };
-      // A (re)connection is a beat under the connecting token's agent type.
-      const moved = makeRecord(
-        r.id,
-        r.tenant,
-        event.agentType,
-        event.policy,
-        r.registeredAt,
-        r.lastBeat,
-        r.missedBeats,
-        true,
-        r.pause,
-        r.status,
-      );
-      const next = beaten(moved, now, undefined);
-      const out = [transition('reconnected', now, next, stateOf(next))];
-      if (r.pause === undefined && r.missedBeats > 0)
-        out.push(transition('recovered', now, next, 'healthy'));
-      return done(next, out, settings);
-    }
-    case 'disconnect': {
-      if (r === undefined || !r.connected)
-        return r === undefined ? ABSENT : done(r, NO_TRANSITIONS, settings, false);
-      const closed = makeRecord(
-        r.id,
-        r.tenant,
-        r.agentType,
-        r.policy,
-        r.registeredAt,
-        r.lastBeat,
-        r.missedBeats,
-        false,
-        r.pause,
-        r.status,
-      );
-      const out = [transition('disconnected', now, closed, stateOf(closed))];
-      if (r.pause?.by !== 'agent') return done(closed, out, settings);
-      // An agent's pause holds only while the agent is connected.
-      const next = resumed(closed, now);
-      out.push(transition('resumed', now, next, 'healthy', 'gateway', 'disconnected'));
-      return done(next, out, settings);
-    }
-    case 'pause': {
-      if (r === undefined) return ABSENT;
-      const reason = clip(event.reason);
-      const p = r.pause;
-      if (p !== undefined && p.by === event.by && p.reason === reason)
-        return done(r, NO_TRANSITIONS, settings);
-      // A new pause over an old one keeps the old start: maxPauseMs bounds the unwatched time.
-      const pause = { by: event.by, reason, at: p === undefined ? now : p.at };
-      const next = makeRecord(
-        r.id,
-        r.tenant,
-        r.agentType,
-        r.policy,
-        r.registeredAt,
-        r.lastBeat,
-        r.missedBeats,
-        r.connected,
-        pause,
-        r.status,
-      );
-      return done(next, [transition('paused', now, next, 'paused', event.by, reason)], settings);
-    }
     case 'resume': {
-      if (r === undefined) return ABSENT;
-      if (r.pause === undefined) return done(r, NO_TRANSITIONS, settings, false);
-      const next = resumed(r, now);
-      return done(next, [transition('resumed', now, next, 'healthy', event.by)], settings);
+      if (r.pause === undefined) return done(r, lastBeat, NO_TRANSITIONS, settings, false);
+      const next = change(r, { pause: undefined, missedBeats: 0 });
+      return done(next, now, [transition('resumed', now, next, 'healthy', event.by)], settings);
     }
-    case 'unregister': {
-      if (r === undefined) return ABSENT;
-      return done(undefined, [transition('unregistered', now, r, 'gone', event.by)], settings);
-    }
+    case 'unregister':
+      return done(
+        undefined,
+        lastBeat,
+        [transition('unregistered', now, r, 'gone', event.by)],
+        settings,
+      );
     case 'due':
-      return due(r, now, settings);
+      return due(r, lastBeat, now, settings);
   }
 }
 
-/** Handles the record's one deadline at its nominal time, however late `now` is. */
-function due(r: SessionRecord | undefined, now: Millis, settings: RuleSettings): Step {
-  if (r === undefined) return ABSENT;
-  const at = deadlineOf(r, settings);
-  if (at === undefined || at > now) return done(r, NO_TRANSITIONS, settings, false);
+/** Handles the session's one deadline at its nominal time, however late `now` is. */
+function due(r: SessionRecord, lastBeat: Millis, now: Millis, settings: RuleSettings): Step {
+  const at = deadlineOf(r, lastBeat, settings);
+  if (at === undefined || at > now) return done(r, lastBeat, NO_TRANSITIONS, settings, false);
   if (r.pause !== undefined) {
-    const next = resumed(r, at);
+    const next = change(r, { pause: undefined, missedBeats: 0 });
     return done(
       next,
+      at,
       [transition('resumed', at, next, 'healthy', 'gateway', 'max_pause')],
       settings,
     );
   }
   const k = r.missedBeats + 1;
   const M = r.policy.maxMissedBeats;
-  const next = makeRecord(
-    r.id,
-    r.tenant,
-    r.agentType,
-    r.policy,
-    r.registeredAt,
-    r.lastBeat,
-    k,
-    r.connected,
-    undefined,
-    r.status,
-  );
-  if (k < M)
-    return done(next, [transition(k === 1 ? 'warning' : 'missed', at, next, 'warning')], settings);
+  const next = change(r, { missedBeats: k });
+  if (k < M) {
+    return done(
+      next,
+      lastBeat,
+      [transition(k === 1 ? 'warning' : 'missed', at, next, 'warning')],
+      settings,
+    );
+  }
   const out = k === 1 ? [transition('warning', at, next, 'warning')] : [];
   out.push(transition('timeout', at, next, 'timed_out'));
-  return done(undefined, out, settings);
+  return done(undefined, lastBeat, out, settings);
 }

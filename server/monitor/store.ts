@@ -3,33 +3,52 @@ import { DeadlineHeap, type HeapNode } from './deadline-heap.js';
 import type { SessionRecord } from './record.js';
 import type { Millis } from './types.js';
 
+/** A session as the store holds it: the immutable record and L, the time of its last beat. */
+export interface StoredSession {
+  readonly record: SessionRecord;
+  readonly lastBeat: Millis;
+}
+
 /**
  * Where the monitor keeps its sessions and their next deadlines. The rules never see it;
- * the monitor reads a record, applies `step`, and writes back the result here. The cluster
+ * the monitor reads a session, applies `step`, and writes back the result here. The cluster
  * store (Redis) implements the same boundary.
  */
 export interface SessionStore {
   readonly size: number;
-  get(tenant: string, id: string): SessionRecord | undefined;
-  /** Stores `record` under its tenant and id, due at `deadline` (`undefined`: never). */
-  set(record: SessionRecord, deadline: Millis | undefined): void;
+  get(tenant: string, id: string): StoredSession | undefined;
+  /**
+   * Stores a session under its record's tenant and id, due at `deadline` (`undefined`:
+   * never). `from` is what `get` returned for it in the same synchronous call, if anything:
+   * a store may write through it instead of looking the session up again.
+   */
+  set(
+    from: StoredSession | undefined,
+    record: SessionRecord,
+    lastBeat: Millis,
+    deadline: Millis | undefined,
+  ): void;
   delete(tenant: string, id: string): boolean;
   /** The earliest deadline of all sessions, or `undefined` when none is due ever. */
   earliestDeadline(): Millis | undefined;
-  /** The record whose deadline is `earliestDeadline()`. */
-  earliest(): SessionRecord | undefined;
+  /** The session whose deadline is `earliestDeadline()`. */
+  earliest(): StoredSession | undefined;
   /** The sessions of one tenant, or of all tenants, in registration order. */
-  records(tenant?: string): IterableIterator<SessionRecord>;
+  sessions(tenant?: string): IterableIterator<StoredSession>;
 }
 
-class Entry implements HeapNode {
+class Entry implements HeapNode, StoredSession {
   heapIndex = -1;
-  constructor(public record: SessionRecord) {}
+  constructor(
+    public record: SessionRecord,
+    public lastBeat: Millis,
+  ) {}
 }
 
 /**
  * The in-memory store: one Map per tenant, and every deadline in an indexed min-heap whose
- * node is the map's entry, so replacing a record and moving its deadline allocate nothing.
+ * node is the map's entry. A beat overwrites the entry's L in place and sifts its deadline:
+ * nothing is allocated and nothing is looked up twice.
  */
 export class MemoryStore implements SessionStore {
   // The default tenant's map is held directly: most deployments have only that one.
@@ -48,23 +67,29 @@ export class MemoryStore implements SessionStore {
     return tenant === DEFAULT_TENANT ? this.defaultTenant : this.tenants.get(tenant);
   }
 
-  get(tenant: string, id: string): SessionRecord | undefined {
-    return this.tenantMap(tenant)?.get(id)?.record;
+  get(tenant: string, id: string): StoredSession | undefined {
+    return this.tenantMap(tenant)?.get(id);
   }
 
-  set(record: SessionRecord, deadline: Millis | undefined): void {
-    let map = this.tenantMap(record.tenant);
-    if (map === undefined) {
-      map = new Map();
-      this.tenants.set(record.tenant, map);
-    }
-    let entry = map.get(record.id);
+  set(
+    from: StoredSession | undefined,
+    record: SessionRecord,
+    lastBeat: Millis,
+    deadline: Millis | undefined,
+  ): void {
+    let entry = from instanceof Entry ? from : this.tenantMap(record.tenant)?.get(record.id);
     if (entry === undefined) {
-      entry = new Entry(record);
+      let map = this.tenantMap(record.tenant);
+      if (map === undefined) {
+        map = new Map();
+        this.tenants.set(record.tenant, map);
+      }
+      entry = new Entry(record, lastBeat);
       map.set(record.id, entry);
       this.count++;
     } else {
       entry.record = record;
+      entry.lastBeat = lastBeat;
     }
     if (deadline === undefined) this.heap.delete(entry);
     else this.heap.set(entry, deadline);
@@ -86,16 +111,16 @@ export class MemoryStore implements SessionStore {
     return this.heap.peekKey();
   }
 
-  earliest(): SessionRecord | undefined {
-    return this.heap.peek()?.record;
+  earliest(): StoredSession | undefined {
+    return this.heap.peek();
   }
 
-  *records(tenant?: string): IterableIterator<SessionRecord> {
+  *sessions(tenant?: string): IterableIterator<StoredSession> {
     if (tenant !== undefined) {
       const map = this.tenantMap(tenant);
-      if (map !== undefined) for (const entry of map.values()) yield entry.record;
+      if (map !== undefined) yield* map.values();
       return;
     }
-    for (const map of this.tenants.values()) for (const entry of map.values()) yield entry.record;
+    for (const map of this.tenants.values()) yield* map.values();
   }
 }
