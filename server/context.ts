@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { TokenVerifier } from './auth/principal.js';
+import type { EventLog } from './edges.js';
 import type { UpgradeAdmission } from './limits/upgrade-admission.js';
 import type { Clock, Monitor } from './monitor/types.js';
 
@@ -85,4 +86,21 @@ export interface GatewayContext {
   readonly clock: Clock;
   /** Per-IP rate of new connections; absent: not limited (edge tests, embedding). */
   readonly admission?: UpgradeAdmission;
+  /** Cluster mode: the deployment's event log (absent: the dashboard hub keeps its own). */
+  readonly events?: EventLog;
+  /** Cluster mode: tells the agent edge when another node took a session from this one. */
+  readonly ownership?: SessionOwnership;
+}
+
+/**
+ * Why a session left this node in cluster mode: `replaced` by a newer connection on
+ * another node (the agent's socket here closes with 4009), or `fenced`: a survivor took it
+ * while this node was cut off from Redis (closed with 1001, so that the agent reconnects).
+ */
+export type LossReason = 'replaced' | 'fenced';
+
+/** Cluster mode's notice that a session is owned by another node now. */
+export interface SessionOwnership {
+  /** Calls `listener` for each session taken away; returns the unsubscribe function. */
+  onLoss(listener: (tenant: string, session: string, reason: LossReason) => void): () => void;
 }

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { createAgentEndpoint } from './agents/index.js';
 import type { TokenVerifier } from './auth/principal.js';
 import { createTokenVerifier } from './auth/verifier.js';
+import { ConfigError } from './config/errors.js';
 import { resolveConfig } from './config/load.js';
 import { resolveLimits } from './config/limits.js';
 import type { GatewayConfig } from './config/settings.js';
@@ -22,8 +23,9 @@ import { createLogger } from './log.js';
 import { createMetrics, type PrometheusMetrics } from './metrics.js';
 import { systemClock } from './monitor/clock.js';
 import { HeartbeatMonitor } from './monitor/monitor.js';
+import { joinClusterFromConfig } from './cluster/from-config.js';
 import type { SessionStore } from './monitor/store.js';
-import type { Clock } from './monitor/types.js';
+import type { Clock, Monitor } from './monitor/types.js';
 import { createOriginPolicy } from './origins.js';
 import { createShutdown } from './shutdown.js';
 import { createUpgradeRouter } from './upgrades.js';
@@ -55,7 +57,8 @@ export interface GatewayOptions {
 /** A running gateway. */
 export interface Gateway {
   readonly server: HttpServer;
-  readonly monitor: HeartbeatMonitor;
+  /** The monitor the edges use (in cluster mode, this node's view of the cluster). */
+  readonly monitor: Monitor;
   /** Every transition, stamped with its `seq`, in process. */
   readonly events: EventLog;
   readonly config: GatewayConfig;
@@ -85,6 +88,18 @@ function listen(server: HttpServer, port: number, host: string): Promise<void> {
       resolve();
     });
   });
+}
+
+/** A bind failure names the setting to change. */
+function listenError(err: unknown, host: string, port: number): Error {
+  const code = err instanceof Error && 'code' in err ? String(err.code) : '';
+  if (code === 'EADDRINUSE' || code === 'EACCES') {
+    return new ConfigError('PULSEGATE_PORT', `${port} cannot be bound on ${host} (${code})`);
+  }
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+    return new ConfigError('PULSEGATE_HOST', `${host} is not an address of this machine (${code})`);
+  }
+  return err instanceof Error ? err : new Error(String(err));
 }
 
 function ownServer(limits: Limits): HttpServer {
@@ -132,11 +147,6 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
         'Tokens are signed with a random secret that dies with this process. Never run this in production.',
     );
   }
-  if (config.redisUrl !== undefined && options.store === undefined) {
-    log.warn(
-      'PULSEGATE_REDIS_URL is set, but this build keeps sessions in memory (no cluster mode)',
-    );
-  }
   const verifier =
     options.verifier ??
     (await createTokenVerifier({
@@ -148,18 +158,27 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       clock,
     }));
 
-  const monitor = new HeartbeatMonitor({
-    policy: {
-      timeoutMs: config.timeoutMs,
-      checkIntervalMs: config.checkIntervalMs,
-      maxMissedBeats: config.maxMissedBeats,
-    },
-    policies: config.policies,
-    maxPauseMs: config.maxPauseMs,
-    clock,
-    ...(options.store !== undefined ? { store: options.store } : {}),
-    onError: (err, context) => log.error({ err, source: context.source }, 'monitor handler failed'),
-  });
+  // PULSEGATE_REDIS_URL: cluster mode (docs/cluster.md); an explicit store stays local.
+  const redisUrl = options.store === undefined ? config.redisUrl : undefined;
+  const cluster =
+    redisUrl === undefined
+      ? undefined
+      : await joinClusterFromConfig({ config: { ...config, redisUrl }, limits, log, clock });
+  const monitor: Monitor =
+    cluster?.monitor ??
+    new HeartbeatMonitor({
+      policy: {
+        timeoutMs: config.timeoutMs,
+        checkIntervalMs: config.checkIntervalMs,
+        maxMissedBeats: config.maxMissedBeats,
+      },
+      policies: config.policies,
+      maxPauseMs: config.maxPauseMs,
+      clock,
+      ...(options.store !== undefined ? { store: options.store } : {}),
+      onError: (err, context) =>
+        log.error({ err, source: context.source }, 'monitor handler failed'),
+    });
   const metrics = createMetrics(() => monitor.countByState());
   const unsubscribe = monitor.subscribe((t) => {
     metrics.transition(t.kind);
@@ -184,6 +203,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     clock,
     origins: createOriginPolicy(config.allowedOrigins),
     admission,
+    ...(cluster !== undefined ? { events: cluster.events, ownership: cluster } : {}),
   };
 
   const attached = options.server !== undefined;
@@ -215,7 +235,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     page: new DashboardPage(options.pageDir ?? (root && join(root, 'dist', 'dashboard'))),
     sdkDir: options.sdkDir ?? (root && join(root, 'dist', 'browser')),
     metrics,
-    storeReady: options.storeReady ?? (() => true),
+    storeReady: options.storeReady ?? cluster?.ready ?? (() => true),
     closing: () => closing,
     maxBodyBytes: limits.maxPayloadBytes,
     log: log.child({ edge: 'http' }),
@@ -249,11 +269,21 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     if (server.listening) onListening();
     else server.once('listening', onListening);
   } else {
-    await listen(server, config.port, config.host);
+    try {
+      await listen(server, config.port, config.host);
+    } catch (err) {
+      // Nothing may outlive a failed start: the edges, the core's timer, the sampler.
+      await agents.shutdown(0);
+      await hub.shutdown();
+      unsubscribe();
+      monitor.stop();
+      metrics.close();
+      throw listenError(err, config.host, config.port);
+    }
     onListening();
   }
 
-  const close = createShutdown({
+  const shutdown = createShutdown({
     log,
     server,
     ownsServer: !attached,
@@ -279,6 +309,9 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     log,
     devSecret,
     address,
-    close,
+    async close() {
+      await shutdown();
+      await cluster?.close();
+    },
   };
 }

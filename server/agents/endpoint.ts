@@ -82,6 +82,13 @@ export function createAgentEndpoint(ctx: GatewayContext): AgentEndpoint {
   const unsubscribe = ctx.monitor.subscribe((t: MonitorTransition) => {
     registry.get(ConnectionRegistry.key(t.tenant, t.session))?.onTransition(t);
   });
+  // Cluster mode: a session taken by another node is no longer this socket's to serve.
+  const unsubscribeLoss = ctx.ownership?.onLoss((tenant, session, reason) => {
+    const connection = registry.get(ConnectionRegistry.key(tenant, session));
+    if (reason === 'replaced')
+      connection?.detach(CloseCode.Replaced, 'replaced by a newer connection');
+    else connection?.detach(CloseCode.GoingAway, 'session moved to another node');
+  });
 
   function refuse(req: IncomingMessage, socket: Duplex, error: PulsegateError): void {
     log.info(
@@ -167,6 +174,7 @@ export function createAgentEndpoint(ctx: GatewayContext): AgentEndpoint {
       });
       await closeSpread(registry.all(), spreadMs, all);
       unsubscribe();
+      unsubscribeLoss?.();
       wss.close();
     },
   };

@@ -34,7 +34,9 @@ function codeOf(error: unknown): PulsegateError['code'] {
 export function attachDashboards(httpServer: HttpServer, ctx: GatewayContext): DashboardHub {
   const log = ctx.log.child({ edge: 'dashboard' });
   const { limits } = ctx;
-  const events = createEventLog({ monitor: ctx.monitor, limits, clock: ctx.clock, log });
+  // Cluster mode hands in the deployment's log; one node keeps its own over the monitor.
+  const events =
+    ctx.events ?? createEventLog({ monitor: ctx.monitor, limits, clock: ctx.clock, log });
   const io: DashboardServer = new Server(httpServer, {
     path: '/socket.io',
     serveClient: false,
