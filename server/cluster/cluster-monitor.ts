@@ -1,6 +1,7 @@
 import { DEFAULT_TENANT } from '../../shared/limits.js';
 import type { Actor, Policy, SessionStatus } from '../../shared/session.js';
-import { stateOf, toStatus, type SessionRecord } from '../monitor/record.js';
+import { toStatus } from '../monitor/record.js';
+import type { Held } from './stored.js';
 import { step, type MonitorEvent, type RuleSettings } from '../monitor/rules.js';
 import type {
   Clock,
@@ -92,7 +93,7 @@ export class ClusterMonitor implements Monitor {
     const local = this.deps.owned.get(tenant, sessionId);
     const base = this.deps.mirror.get(tenant, sessionId);
     const resumed = local !== undefined || base !== undefined;
-    const decided = local !== undefined ? { record: local, version: -1 } : base;
+    const decided = local !== undefined ? { ...local, version: -1 } : base;
     this.deps.owned.claim(tenant, sessionId, event, decided);
     return { resumed, policy };
   }
@@ -126,21 +127,24 @@ export class ClusterMonitor implements Monitor {
 
   getStatus(sessionId: string, options?: TenantOption): SessionStatus | undefined {
     const tenant = options?.tenant ?? DEFAULT_TENANT;
-    const record =
-      this.deps.owned.get(tenant, sessionId) ?? this.deps.mirror.get(tenant, sessionId)?.record;
-    return record === undefined ? undefined : toStatus(record, this.deps.clock.now());
+    const held = this.deps.owned.get(tenant, sessionId) ?? this.deps.mirror.get(tenant, sessionId);
+    return held === undefined
+      ? undefined
+      : toStatus(held.record, held.lastBeat, this.deps.clock.now());
   }
 
   listStatus(options?: TenantOption): SessionStatus[] {
     const now = this.deps.clock.now();
     const { owned, mirror } = this.deps;
     const out: SessionStatus[] = [];
-    for (const r of mirror.records(options?.tenant)) {
-      out.push(toStatus(owned.get(r.tenant, r.id) ?? r, now));
+    for (const m of mirror.sessions(options?.tenant)) {
+      const h = owned.get(m.record.tenant, m.record.id) ?? m;
+      out.push(toStatus(h.record, h.lastBeat, now));
     }
     // Sessions registered here whose first commit has not come back through the stream yet.
-    for (const r of owned.records(options?.tenant)) {
-      if (mirror.get(r.tenant, r.id) === undefined) out.push(toStatus(r, now));
+    for (const h of owned.sessions(options?.tenant)) {
+      const { tenant, id } = h.record;
+      if (mirror.get(tenant, id) === undefined) out.push(toStatus(h.record, h.lastBeat, now));
     }
     return out;
   }
@@ -192,19 +196,24 @@ export class ClusterMonitor implements Monitor {
     id: string,
     command: Forwarded,
     event: MonitorEvent,
-    known: { record: SessionRecord; version: number },
+    known: Held & { version: number },
   ): boolean {
-    const predicted = step(known.record, event, this.deps.clock.now(), this.deps.rules);
-    if (predicted.accepted && stateOf(known.record) !== 'warning') {
-      this.deps.mirror.predict(predicted.record, tenant, id);
+    const now = this.deps.clock.now();
+    const predicted = step(known.record, known.lastBeat, event, now, this.deps.rules);
+    if (predicted.accepted) {
+      const after = predicted.record;
+      this.deps.mirror.predict(
+        after === undefined ? undefined : { record: after, lastBeat: predicted.lastBeat },
+        tenant,
+        id,
+      );
     }
     this.deps.forward(tenant, id, command, () => {
       if (this.deps.owned.get(tenant, id) !== undefined) {
         this.deps.owned.apply(tenant, id, event);
         return;
       }
-      const now = this.deps.mirror.get(tenant, id) ?? known;
-      this.deps.owned.claim(tenant, id, event, now);
+      this.deps.owned.claim(tenant, id, event, this.deps.mirror.get(tenant, id) ?? known);
     });
     return predicted.accepted;
   }

@@ -34,8 +34,8 @@ type Tuple = [
   string | null,
 ];
 
-/** A record as a compact JSON array (field names would double its size). */
-export function encodeRecord(r: SessionRecord): string {
+/** A session (record and L) as a compact JSON array (field names would double its size). */
+export function encodeRecord(r: SessionRecord, lastBeat: number): string {
   const p = r.pause;
   const tuple: Tuple = [
     r.id,
@@ -45,7 +45,7 @@ export function encodeRecord(r: SessionRecord): string {
     r.policy.checkIntervalMs,
     r.policy.maxMissedBeats,
     r.registeredAt,
-    r.lastBeat,
+    lastBeat,
     r.missedBeats,
     r.connected ? 1 : 0,
     p === undefined ? null : p.by,
@@ -65,7 +65,9 @@ function isActor(v: unknown): v is Actor {
 const textOrNull = (v: unknown): v is string | null => v === null || isShortText(v);
 
 /** The inverse of `encodeRecord`; `undefined` for anything it did not make. */
-export function decodeRecord(text: string): SessionRecord | undefined {
+export function decodeRecord(
+  text: string,
+): { record: SessionRecord; lastBeat: number } | undefined {
   const parsed = parseJson(text);
   const v: unknown = parsed?.value;
   if (!Array.isArray(v) || v.length !== 14) return undefined;
@@ -83,18 +85,18 @@ export function decodeRecord(text: string): SessionRecord | undefined {
   } else if (at !== null || reason !== null) {
     return undefined;
   }
-  return makeRecord(
+  const record = makeRecord(
     id,
     tenant,
     agentType,
     { timeoutMs: t, checkIntervalMs: c, maxMissedBeats: m },
     reg,
-    lb,
     missed,
     con === 1,
     pause,
     status ?? undefined,
   );
+  return { record, lastBeat: lb };
 }
 
 const HEAD = '{"seq":0,';

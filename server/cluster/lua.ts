@@ -5,7 +5,7 @@
  *
  * Session hash fields: `r` record (see codec.ts), `o` owner (a node incarnation), `e`
  * epoch (claims so far), `v` version (the `seq` of its latest transition), `q` the
- * owner's latest applied operation number, `lb`/`st` last beat and status from flushes.
+ * owner's latest applied operation number, `rp` 1 when the owner got it by reaping, `lb`/`st` last beat and status from flushes.
  */
 
 /** Shared by claim and commit: INCR seq and XADD each transition; the last carries `a`. */
@@ -51,7 +51,7 @@ if old and old ~= me then
   redis.call('PUBLISH', ARGV[8] .. 'inbox/' .. old, cjson.encode({lost = {ARGV[6], ARGV[5]}}))
 end
 local epoch = tonumber(cur[2] or '0') + 1
-redis.call('HSET', h, 'r', ARGV[4], 'o', me, 'e', epoch, 'q', op)
+redis.call('HSET', h, 'r', ARGV[4], 'o', me, 'e', epoch, 'q', op, 'rp', 0)
 redis.call('SADD', KEYS[2], h)
 redis.call('SADD', KEYS[3], ARGV[5])
 redis.call('SADD', KEYS[4], ARGV[6])
@@ -74,8 +74,8 @@ return out
 export const COMMIT = `${APPEND}
 local h = KEYS[1]
 local me, op = ARGV[1], tonumber(ARGV[2])
-local cur = redis.call('HMGET', h, 'o', 'e', 'v', 'q')
-if cur[1] ~= me then return {'fenced', cur[1] or ''} end
+local cur = redis.call('HMGET', h, 'o', 'e', 'v', 'q', 'rp')
+if cur[1] ~= me then return {'fenced', cur[1] or '', cur[5] or '1'} end
 if tonumber(cur[4] or '0') >= op then return {'dup', cur[2] or '0', cur[3] or '0'} end
 local epoch = cur[2] or '0'
 local v = tonumber(cur[3] or '0')
@@ -149,7 +149,7 @@ for _, h in ipairs(keys) do
   local cur = redis.call('HMGET', h, 'o', 'e', 'v', 'r', 'lb', 'st')
   if cur[1] == dead and cur[4] then
     local e = tonumber(cur[2] or '0') + 1
-    redis.call('HSET', h, 'o', me, 'e', e, 'q', 0)
+    redis.call('HSET', h, 'o', me, 'e', e, 'q', 0, 'rp', 1)
     redis.call('SADD', prefix .. 'o/' .. me, h)
     out[#out + 1] = cur[4]
     out[#out + 1] = tostring(e)

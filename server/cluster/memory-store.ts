@@ -1,4 +1,5 @@
 import { encodeRecord, decodeRecord } from './codec.js';
+import { withStatus, type Held } from './stored.js';
 import type { Clock } from '../monitor/types.js';
 import type { SessionRecord } from '../monitor/record.js';
 import type {
@@ -8,15 +9,17 @@ import type {
   Reaped,
   StoreOp,
   StoredEvent,
-  StoredSession,
+  SharedSession,
 } from './store.js';
 
 interface Entry {
   record: SessionRecord;
+  lastBeat: number;
   owner: string;
   epoch: number;
   version: number;
   op: number;
+  reaped: boolean;
 }
 
 const key = (tenant: string, id: string) => `${tenant}/${id}`;
@@ -67,19 +70,25 @@ export class MemoryClusterStore implements ClusterStore {
         this.inboxes.get(cur.owner)?.(message);
       }
       const epoch = (cur?.epoch ?? 0) + 1;
-      const record = roundTrip(op.record);
-      const entry: Entry = { record, owner: node, epoch, version: cur?.version ?? 0, op: op.op };
+      const held = roundTrip(op.record, op.lastBeat);
+      const version = cur?.version ?? 0;
+      const entry: Entry = { ...held, owner: node, epoch, version, op: op.op, reaped: false };
       this.sessions.set(k, entry);
       const seqs = this.append(op.transitions, entry);
       if (seqs.length > 0) entry.version = seqs[seqs.length - 1] ?? entry.version;
       return { status: 'ok', epoch, version: entry.version, seqs };
     }
     if (cur === undefined || cur.owner !== node) {
-      return { status: 'fenced', owner: cur?.owner };
+      return { status: 'fenced', owner: cur?.owner, reaped: cur?.reaped ?? true };
     }
     cur.op = op.op;
     if (op.record === undefined) this.sessions.delete(k);
-    else cur.record = roundTrip(op.record);
+    else {
+      const held = roundTrip(op.record, op.lastBeat);
+      cur.record = held.record;
+      // L only moves forward: a flush may have written a later beat already.
+      cur.lastBeat = Math.max(cur.lastBeat, held.lastBeat);
+    }
     const seqs = this.append(op.transitions, op.record === undefined ? null : cur);
     if (seqs.length > 0) cur.version = seqs[seqs.length - 1] ?? cur.version;
     return { status: 'ok', epoch: cur.epoch, version: cur.version, seqs };
@@ -93,9 +102,9 @@ export class MemoryClusterStore implements ClusterStore {
         skipped++;
         continue;
       }
-      const r = cur.record;
-      if (b.lastBeat >= r.lastBeat) {
-        cur.record = { ...r, lastBeat: b.lastBeat, status: b.status };
+      if (b.lastBeat >= cur.lastBeat) {
+        cur.lastBeat = b.lastBeat;
+        cur.record = withStatus(cur.record, b.status);
       }
     }
     return { status: 'flushed', skipped };
@@ -120,12 +129,12 @@ export class MemoryClusterStore implements ClusterStore {
     return seqs;
   }
 
-  load(tenant: string, id: string): Promise<StoredSession | undefined> {
+  load(tenant: string, id: string): Promise<SharedSession | undefined> {
     const cur = this.sessions.get(key(tenant, id));
     return Promise.resolve(cur === undefined ? undefined : copy(cur));
   }
 
-  loadAll(): Promise<StoredSession[]> {
+  loadAll(): Promise<SharedSession[]> {
     return Promise.resolve([...this.sessions.values()].map(copy));
   }
 
@@ -140,13 +149,14 @@ export class MemoryClusterStore implements ClusterStore {
     if (mine === undefined || mine < now - ttlMs) return Promise.resolve(undefined);
     const dead = [...this.nodes].find(([n, at]) => n !== node && at <= now - ttlMs)?.[0];
     if (dead === undefined) return Promise.resolve(undefined);
-    const sessions: StoredSession[] = [];
+    const sessions: SharedSession[] = [];
     for (const entry of this.sessions.values()) {
       if (sessions.length >= max) break;
       if (entry.owner !== dead) continue;
       entry.owner = node;
       entry.epoch += 1;
       entry.op = 0;
+      entry.reaped = true;
       sessions.push(copy(entry));
     }
     if (![...this.sessions.values()].some((e) => e.owner === dead)) this.nodes.delete(dead);
@@ -169,12 +179,18 @@ export class MemoryClusterStore implements ClusterStore {
   }
 }
 
-function roundTrip(record: SessionRecord): SessionRecord {
-  const decoded = decodeRecord(encodeRecord(record));
+function roundTrip(record: SessionRecord, lastBeat: number): Held {
+  const decoded = decodeRecord(encodeRecord(record, lastBeat));
   if (decoded === undefined) throw new Error('record does not encode');
   return decoded;
 }
 
-function copy(e: Entry): StoredSession {
-  return { record: e.record, owner: e.owner, epoch: e.epoch, version: e.version };
+function copy(e: Entry): SharedSession {
+  return {
+    record: e.record,
+    lastBeat: e.lastBeat,
+    owner: e.owner,
+    epoch: e.epoch,
+    version: e.version,
+  };
 }

@@ -1,8 +1,10 @@
-import { makeRecord, type SessionRecord } from '../monitor/record.js';
-import type { StoredSession } from './store.js';
+import type { SessionRecord } from '../monitor/record.js';
+import { withStatus, type Held } from './stored.js';
+import type { SharedSession } from './store.js';
 
 interface Entry {
   record: SessionRecord;
+  lastBeat: number;
   /** The `seq` of the session's latest transition this replica applied. */
   version: number;
 }
@@ -17,17 +19,17 @@ interface Entry {
 export class SessionMirror {
   private readonly tenants = new Map<string, Map<string, Entry>>();
 
-  get(tenant: string, id: string): { record: SessionRecord; version: number } | undefined {
+  get(tenant: string, id: string): Readonly<Entry> | undefined {
     return this.tenants.get(tenant)?.get(id);
   }
 
-  *records(tenant?: string): IterableIterator<SessionRecord> {
+  *sessions(tenant?: string): IterableIterator<Readonly<Entry>> {
     if (tenant !== undefined) {
       const map = this.tenants.get(tenant);
-      if (map !== undefined) for (const e of map.values()) yield e.record;
+      if (map !== undefined) yield* map.values();
       return;
     }
-    for (const map of this.tenants.values()) for (const e of map.values()) yield e.record;
+    for (const map of this.tenants.values()) yield* map.values();
   }
 
   get size(): number {
@@ -37,8 +39,8 @@ export class SessionMirror {
   }
 
   /** A session as stored or streamed at `version`. */
-  put(session: StoredSession): void {
-    const { record, version } = session;
+  put(session: SharedSession): void {
+    const { record, lastBeat, version } = session;
     let map = this.tenants.get(record.tenant);
     const cur = map?.get(record.id);
     if (cur !== undefined && cur.version > version) return;
@@ -46,7 +48,7 @@ export class SessionMirror {
       map = new Map();
       this.tenants.set(record.tenant, map);
     }
-    map.set(record.id, { record, version });
+    map.set(record.id, { record, lastBeat, version });
   }
 
   /** The session ended at `version` (timeout or unregistered). */
@@ -62,29 +64,21 @@ export class SessionMirror {
    * A prediction of a command forwarded to the owner: shown at once, replaced by the
    * owner's commit (a higher version) when it arrives.
    */
-  predict(record: SessionRecord | undefined, tenant: string, id: string): void {
+  predict(held: Held | undefined, tenant: string, id: string): void {
     const cur = this.tenants.get(tenant)?.get(id);
     if (cur === undefined) return;
-    if (record === undefined) this.remove(tenant, id, cur.version);
-    else cur.record = record;
+    if (held === undefined) this.remove(tenant, id, cur.version);
+    else {
+      cur.record = held.record;
+      cur.lastBeat = held.lastBeat;
+    }
   }
 
   /** A flushed beat: a later last beat, and the status text it carried. */
   beat(tenant: string, id: string, lastBeat: number, status: string | undefined): void {
     const cur = this.tenants.get(tenant)?.get(id);
-    if (cur === undefined || cur.record.lastBeat > lastBeat) return;
-    const r = cur.record;
-    cur.record = makeRecord(
-      r.id,
-      r.tenant,
-      r.agentType,
-      r.policy,
-      r.registeredAt,
-      lastBeat,
-      r.missedBeats,
-      r.connected,
-      r.pause,
-      status,
-    );
+    if (cur === undefined || cur.lastBeat > lastBeat) return;
+    cur.lastBeat = lastBeat;
+    cur.record = withStatus(cur.record, status);
   }
 }

@@ -137,7 +137,7 @@ export async function joinCluster(options: ClusterNodeOptions): Promise<ClusterN
         if (result.status === 'stale') owned.stale(op.op, result.current);
         else owned.claimed(op.op);
       } else if (op.kind === 'commit' && result.status === 'fenced') {
-        owned.fenced(op.tenant, op.id, op.op);
+        owned.fenced(op.tenant, op.id, op.op, result.reaped ? 'fenced' : 'replaced');
       }
     },
     unflushed: (beats) => owned.markDirty(beats),

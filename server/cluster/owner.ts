@@ -1,4 +1,5 @@
-import { makeRecord, stateOf, type SessionRecord } from '../monitor/record.js';
+import type { LossReason } from '../context.js';
+import { stateOf, type SessionRecord } from '../monitor/record.js';
 import {
   deadlineOf,
   step,
@@ -9,7 +10,10 @@ import {
 import { MemoryStore } from '../monitor/store.js';
 import type { Clock, LiveState, Millis, MonitorTransition, Scheduler } from '../monitor/types.js';
 import { encodeTransitionTail } from './codec.js';
-import type { Beat, StoredSession } from './store.js';
+import type { Held } from './stored.js';
+import type { Beat, SharedSession } from './store.js';
+
+export type { LossReason } from '../context.js';
 
 const DUE: MonitorEvent = Object.freeze({ type: 'due' });
 const DISCONNECT: MonitorEvent = Object.freeze({ type: 'disconnect' });
@@ -19,17 +23,14 @@ const MAX_DUE_PER_WAKE = 1000;
 /** Where the owner sends what must reach the shared store, in order (the pump). */
 export interface OpSink {
   /** Queues a claim; returns its operation number. */
-  claim(record: SessionRecord, expected: number, transitions: readonly string[]): number;
+  claim(held: Held, expected: number, transitions: readonly string[]): number;
   commit(
     tenant: string,
     id: string,
-    record: SessionRecord | undefined,
+    held: Held | undefined,
     transitions: readonly string[],
   ): number;
 }
-
-/** Why this node stopped owning a session. */
-export type LossReason = 'replaced' | 'fenced';
 
 export interface OwnerHooks {
   /** Every transition this node decided, synchronously, in order (agents, metrics). */
@@ -46,21 +47,6 @@ interface PendingClaim {
 }
 
 const keyOf = (tenant: string, id: string) => `${tenant} ${id}`;
-
-function withLastBeat(r: SessionRecord, lastBeat: Millis): SessionRecord {
-  return makeRecord(
-    r.id,
-    r.tenant,
-    r.agentType,
-    r.policy,
-    r.registeredAt,
-    lastBeat,
-    r.missedBeats,
-    r.connected,
-    r.pause,
-    r.status,
-  );
-}
 
 /**
  * The sessions this node owns, timed locally with exact deadlines by the same pure rules
@@ -97,23 +83,27 @@ export class OwnedSessions {
     return { ...this.counts };
   }
 
-  get(tenant: string, id: string): SessionRecord | undefined {
-    return this.store.get(tenant, id);
+  /** An owned session, as a snapshot (the store's entries change in place). */
+  get(tenant: string, id: string): Held | undefined {
+    const held = this.store.get(tenant, id);
+    return held === undefined ? undefined : { record: held.record, lastBeat: held.lastBeat };
   }
 
-  records(tenant?: string): IterableIterator<SessionRecord> {
-    return this.store.records(tenant);
+  *sessions(tenant?: string): IterableIterator<Held> {
+    yield* this.store.sessions(tenant);
   }
 
   /** Applies an event to an owned session; `undefined` when this node does not own it. */
   apply(tenant: string, id: string, event: MonitorEvent): Step | undefined {
-    const record = this.store.get(tenant, id);
-    if (record === undefined) return undefined;
-    const s = step(record, event, this.options.clock.now(), this.options.rules);
-    this.write(record, s);
+    const held = this.store.get(tenant, id);
+    if (held === undefined) return undefined;
+    const { record, lastBeat } = held;
+    const s = step(record, lastBeat, event, this.options.clock.now(), this.options.rules);
+    this.write(tenant, id, s.record, s.lastBeat);
     if (s.transitions.length > 0) {
-      this.options.sink.commit(tenant, id, s.record, s.transitions.map(encodeTransitionTail));
-    } else if (s.record !== record && s.record !== undefined) {
+      const after = s.record === undefined ? undefined : { record: s.record, lastBeat: s.lastBeat };
+      this.options.sink.commit(tenant, id, after, s.transitions.map(encodeTransitionTail));
+    } else if (s.record !== undefined && (s.record !== record || s.lastBeat !== lastBeat)) {
       this.dirty.set(keyOf(tenant, id), { tenant, id });
     }
     this.emit(s.transitions);
@@ -122,25 +112,22 @@ export class OwnedSessions {
 
   /**
    * Takes a session: decides `event` on `base` (what this node believes is stored, with its
-   * version), installs the result and queues the claim. A claim refused as stale is decided
-   * again on the stored session (`stale`).
+   * version; -1: "owned here"), installs the result and queues the claim. A claim refused
+   * as stale is decided again on the stored session (`stale`).
    */
   claim(
     tenant: string,
     id: string,
     event: MonitorEvent,
-    base: { record: SessionRecord; version: number } | undefined,
+    base: (Held & { version: number }) | undefined,
   ): Step {
     const now = this.options.clock.now();
-    const s = step(base?.record, event, now, this.options.rules);
-    const prev = this.store.get(tenant, id);
-    this.write(prev, s);
+    const s = step(base?.record, base?.lastBeat ?? now, event, now, this.options.rules);
+    this.write(tenant, id, s.record, s.lastBeat);
     if (s.record !== undefined) {
-      const op = this.options.sink.claim(
-        s.record,
-        base?.version ?? 0,
-        s.transitions.map(encodeTransitionTail),
-      );
+      const held = { record: s.record, lastBeat: s.lastBeat };
+      const transitions = s.transitions.map(encodeTransitionTail);
+      const op = this.options.sink.claim(held, base?.version ?? 0, transitions);
       this.claims.set(keyOf(tenant, id), op);
       this.pending.set(op, { tenant, id, event, at: now });
     }
@@ -157,68 +144,68 @@ export class OwnedSessions {
     if (this.claims.get(key) === op) this.claims.delete(key);
   }
 
-  /** The answer to claim `op`: stale; decide again on `current` and claim again. */
-  stale(op: number, current: StoredSession | undefined): void {
+  /**
+   * The answer to claim `op`: stale (the session changed since the decision). Decided again
+   * on `current`, as the stored session is now, and claimed again. Beats seen here since
+   * the first decision still count; the transitions already delivered here are not
+   * delivered twice (docs/cluster.md, "Races").
+   */
+  stale(op: number, current: SharedSession | undefined): void {
     const claim = this.pending.get(op);
     this.pending.delete(op);
     if (claim === undefined) return;
     const { tenant, id } = claim;
-    const local = keyOf(tenant, id);
-    // A later claim of the same session supersedes this one.
-    if (this.claims.get(local) !== op) return;
-    const s = step(current?.record, claim.event, claim.at, this.options.rules);
-    const prev = this.store.get(tenant, id);
+    const key = keyOf(tenant, id);
+    if (this.claims.get(key) !== op) return;
+    const base = current?.record;
+    const s = step(base, current?.lastBeat ?? claim.at, claim.event, claim.at, this.options.rules);
+    const mine = this.store.get(tenant, id)?.lastBeat ?? 0;
+    const lastBeat = Math.max(mine, s.lastBeat);
+    this.write(tenant, id, s.record, lastBeat);
     if (s.record === undefined) {
-      this.write(prev, s);
-      this.claims.delete(local);
+      this.claims.delete(key);
       return;
     }
-    // Beats seen since the first decision still count.
-    const mine =
-      prev !== undefined && prev.lastBeat > s.record.lastBeat ? prev.lastBeat : undefined;
-    const next = mine === undefined ? s.record : withLastBeat(s.record, mine);
-    this.write(prev, { ...s, record: next });
-    const again = this.options.sink.claim(
-      next,
-      current?.version ?? 0,
-      s.transitions.map(encodeTransitionTail),
-    );
-    this.claims.set(local, again);
+    const transitions = s.transitions.map(encodeTransitionTail);
+    const held = { record: s.record, lastBeat };
+    const again = this.options.sink.claim(held, current?.version ?? 0, transitions);
+    this.claims.set(key, again);
     this.pending.set(again, claim);
   }
 
   /**
-   * A commit or claim of this session was fenced: another node owns it. Ignored when a
-   * later claim of this node is still waiting (it decides ownership).
+   * A commit of this session was fenced: another node owns it. Ignored when a later claim
+   * of this node is still waiting (that claim decides).
    */
-  fenced(tenant: string, id: string, op: number): void {
+  fenced(tenant: string, id: string, op: number, reason: LossReason): void {
     const latest = this.claims.get(keyOf(tenant, id));
     if (latest !== undefined && latest > op) return;
-    this.drop(tenant, id, 'fenced');
+    this.drop(tenant, id, reason);
   }
 
   /** Stops owning a session without a transition (another node has it now). */
   drop(tenant: string, id: string, reason: LossReason): void {
-    const record = this.store.get(tenant, id);
-    if (record === undefined) return;
-    this.write(record, { record: undefined, transitions: [], deadline: undefined, accepted: true });
+    if (this.store.get(tenant, id) === undefined) return;
+    this.write(tenant, id, undefined, 0);
     this.claims.delete(keyOf(tenant, id));
     this.options.hooks.lost(tenant, id, reason);
   }
 
   /** Sessions this node reaped from a dead node: a connected one is disconnected now. */
-  adopt(sessions: readonly StoredSession[]): void {
+  adopt(sessions: readonly SharedSession[]): void {
+    const now = this.options.clock.now();
     for (const s of sessions) {
       const { tenant, id } = s.record;
-      const prev = this.store.get(tenant, id);
-      if (prev !== undefined) continue;
-      this.write(undefined, {
-        record: s.record,
-        transitions: [],
-        deadline: undefined,
-        accepted: true,
-      });
-      if (s.record.connected) this.apply(tenant, id, DISCONNECT);
+      if (this.store.get(tenant, id) !== undefined) continue;
+      this.write(tenant, id, s.record, s.lastBeat);
+      // Deadlines already passed fire first, at their nominal times; then the socket that
+      // died with its node is reported.
+      for (let h = this.store.get(tenant, id); h !== undefined; h = this.store.get(tenant, id)) {
+        const at = deadlineOf(h.record, h.lastBeat, this.options.rules);
+        if (at === undefined || at > now) break;
+        this.apply(tenant, id, DUE);
+      }
+      if (this.store.get(tenant, id)?.record.connected === true) this.apply(tenant, id, DISCONNECT);
     }
     if (this.running) this.armEarliest();
   }
@@ -227,8 +214,8 @@ export class OwnedSessions {
   takeDirty(): Beat[] {
     const out: Beat[] = [];
     for (const { tenant, id } of this.dirty.values()) {
-      const r = this.store.get(tenant, id);
-      if (r !== undefined) out.push({ tenant, id, lastBeat: r.lastBeat, status: r.status });
+      const h = this.store.get(tenant, id);
+      if (h !== undefined) out.push({ tenant, id, lastBeat: h.lastBeat, status: h.record.status });
     }
     this.dirty.clear();
     return out;
@@ -250,20 +237,27 @@ export class OwnedSessions {
     this.options.scheduler.disarm();
   }
 
-  private write(prev: SessionRecord | undefined, s: Step): void {
-    const next = s.record;
-    if (next === prev) return;
-    if (prev !== undefined) this.counts[stateOf(prev)]--;
+  private write(
+    tenant: string,
+    id: string,
+    next: SessionRecord | undefined,
+    lastBeat: Millis,
+  ): void {
+    const held = this.store.get(tenant, id);
+    const prev = held?.record;
+    if (prev !== next) {
+      if (prev !== undefined) this.counts[stateOf(prev)]--;
+      if (next !== undefined) this.counts[stateOf(next)]++;
+    }
     if (next === undefined) {
-      if (prev !== undefined) {
-        this.store.delete(prev.tenant, prev.id);
-        this.dirty.delete(keyOf(prev.tenant, prev.id));
+      if (held !== undefined) {
+        this.store.delete(tenant, id);
+        this.dirty.delete(keyOf(tenant, id));
       }
       return;
     }
-    this.counts[stateOf(next)]++;
-    const at = deadlineOf(next, this.options.rules);
-    this.store.set(next, at);
+    const at = deadlineOf(next, lastBeat, this.options.rules);
+    this.store.set(held, next, lastBeat, at);
     if (at !== undefined && this.running && (this.armedAt === undefined || at < this.armedAt)) {
       this.arm(at);
     }
@@ -292,9 +286,10 @@ export class OwnedSessions {
     const now = this.options.clock.now();
     for (let budget = MAX_DUE_PER_WAKE; budget > 0; budget--) {
       const at = this.store.earliestDeadline();
-      const record = this.store.earliest();
-      if (at === undefined || at > now || record === undefined) break;
-      this.apply(record.tenant, record.id, DUE);
+      const held = this.store.earliest();
+      if (at === undefined || at > now || held === undefined) break;
+      const { tenant, id } = held.record;
+      this.apply(tenant, id, DUE);
     }
     this.armEarliest();
   };

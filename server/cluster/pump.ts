@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { SessionRecord } from '../monitor/record.js';
+import type { Held } from './stored.js';
 import type { OpSink } from './owner.js';
 import type { Beat, ClusterStore, OpResult, StoreOp } from './store.js';
 
@@ -48,20 +48,23 @@ export class Pump implements OpSink {
     this.hooks = hooks;
   }
 
-  claim(record: SessionRecord, expected: number, transitions: readonly string[]): number {
+  claim(held: Held, expected: number, transitions: readonly string[]): number {
     const op = this.nextOp++;
-    this.push({ kind: 'claim', op, record, expected, transitions });
+    const { record, lastBeat } = held;
+    this.push({ kind: 'claim', op, record, lastBeat, expected, transitions });
     return op;
   }
 
   commit(
     tenant: string,
     id: string,
-    record: SessionRecord | undefined,
+    held: Held | undefined,
     transitions: readonly string[],
   ): number {
     const op = this.nextOp++;
-    this.push({ kind: 'commit', op, tenant, id, record, transitions });
+    const record = held?.record;
+    const lastBeat = held?.lastBeat ?? 0;
+    this.push({ kind: 'commit', op, tenant, id, record, lastBeat, transitions });
     return op;
   }
 

@@ -11,7 +11,7 @@ import type {
   Reaped,
   StoreOp,
   StoredEvent,
-  StoredSession,
+  SharedSession,
 } from './store.js';
 
 const SCRIPTS = { CLAIM, COMMIT, FLUSH, ALIVE, REAP, FORWARD } as const;
@@ -78,7 +78,8 @@ export class RedisClusterStore implements ClusterStore {
           k.seq,
           k.events,
         ];
-        const argv = [node, op.op, op.expected, encodeRecord(r), r.id, r.tenant, this.maxLen];
+        const rec = encodeRecord(r, op.lastBeat);
+        const argv = [node, op.op, op.expected, rec, r.id, r.tenant, this.maxLen];
         return ['CLAIM', [6, ...keys, ...argv, k.prefix, ...op.transitions]];
       }
       case 'commit': {
@@ -89,7 +90,7 @@ export class RedisClusterStore implements ClusterStore {
           k.seq,
           k.events,
         ];
-        const rec = op.record === undefined ? '' : encodeRecord(op.record);
+        const rec = op.record === undefined ? '' : encodeRecord(op.record, op.lastBeat);
         return ['COMMIT', [5, ...keys, node, op.op, rec, op.id, this.maxLen, ...op.transitions]];
       }
       case 'flush': {
@@ -133,13 +134,13 @@ export class RedisClusterStore implements ClusterStore {
     }
   }
 
-  async load(tenant: string, id: string): Promise<StoredSession | undefined> {
+  async load(tenant: string, id: string): Promise<SharedSession | undefined> {
     const fields = await this.redis.hgetall(this.keys.session(tenant, id));
     return storedSession(new Map(Object.entries(fields)));
   }
 
-  async loadAll(): Promise<StoredSession[]> {
-    const out: StoredSession[] = [];
+  async loadAll(): Promise<SharedSession[]> {
+    const out: SharedSession[] = [];
     const tenants = await this.redis.smembers(this.keys.tenants);
     for (const tenant of tenants) {
       const ids = await this.redis.smembers(this.keys.tenant(tenant));

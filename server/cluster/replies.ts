@@ -1,6 +1,6 @@
 import { decodeRecord } from './codec.js';
 import { fieldMap, storedSession, withBeat } from './stored.js';
-import type { OpResult, Reaped, StoreOp, StoredEvent, StoredSession } from './store.js';
+import type { OpResult, Reaped, StoreOp, StoredEvent, SharedSession } from './store.js';
 
 /** Decoders of the Lua scripts' replies (lua.ts). A reply they do not know throws. */
 
@@ -33,6 +33,7 @@ export function decodeResult(kind: StoreOp['kind'], reply: unknown): OpResult {
       return {
         status: 'fenced',
         owner: typeof r[1] === 'string' && r[1] !== '' ? r[1] : undefined,
+        reaped: r[2] !== '0',
       };
     default:
       throw new Error('malformed script reply');
@@ -43,15 +44,15 @@ export function decodeReaped(reply: unknown): Reaped | undefined {
   const r = list(reply);
   const dead = r[0];
   if (typeof dead !== 'string') return undefined;
-  const sessions: StoredSession[] = [];
+  const sessions: SharedSession[] = [];
   for (let i = 1; i + 5 <= r.length; i += 5) {
     const [rec, e, v, lb, st] = r.slice(i, i + 5);
     if (typeof rec !== 'string') continue;
-    const record = decodeRecord(rec);
-    if (record === undefined) continue;
+    const decoded = decodeRecord(rec);
+    if (decoded === undefined) continue;
     sessions.push({
-      record: withBeat(
-        record,
+      ...withBeat(
+        decoded,
         typeof lb === 'string' ? lb : undefined,
         typeof st === 'string' ? st : undefined,
       ),
@@ -78,11 +79,16 @@ export function decodeEvent(entry: unknown): StoredEvent | undefined {
   let after: StoredEvent['after'];
   if (a === '') after = null;
   else if (a !== undefined) {
-    const record = decodeRecord(a);
+    const decoded = decodeRecord(a);
     after =
-      record === undefined
+      decoded === undefined
         ? undefined
-        : { record, owner: f.get('o') ?? '', epoch: Number(f.get('e') ?? 0) || 0, version: seq };
+        : {
+            ...decoded,
+            owner: f.get('o') ?? '',
+            epoch: Number(f.get('e') ?? 0) || 0,
+            version: seq,
+          };
   }
   return { seq, encoded, after };
 }

@@ -23,9 +23,9 @@ export interface ClusterStore {
   /** Applies operations in order, as one batch (one pipeline on Redis). */
   apply(node: string, ops: readonly StoreOp[]): Promise<OpResult[]>;
   /** One session as stored, or `undefined`. */
-  load(tenant: string, id: string): Promise<StoredSession | undefined>;
+  load(tenant: string, id: string): Promise<SharedSession | undefined>;
   /** Every stored session (a node's read replica starts from this). */
-  loadAll(): Promise<StoredSession[]>;
+  loadAll(): Promise<SharedSession[]>;
   /** Marks `node` alive now (the store's clock); `leaving` marks it dead at once. */
   alive(node: string, leaving?: boolean): Promise<void>;
   /**
@@ -46,6 +46,7 @@ export type StoreOp =
       readonly kind: 'claim';
       readonly op: number;
       readonly record: SessionRecord;
+      readonly lastBeat: number;
       /**
        * The version the decision was based on; 0: "the session did not exist"; -1: "this
        * node owns it" (a reconnect to the owner), refused only when another node owns it.
@@ -61,6 +62,7 @@ export type StoreOp =
       readonly id: string;
       /** The record after the transitions; `undefined`: the session ended. */
       readonly record: SessionRecord | undefined;
+      readonly lastBeat: number;
       readonly transitions: readonly string[];
     }
   | { readonly kind: 'flush'; readonly op: number; readonly beats: readonly Beat[] };
@@ -81,14 +83,20 @@ export type OpResult =
       readonly seqs: readonly number[];
     }
   /** A claim based on an old version: nothing written; here is the session as it is. */
-  | { readonly status: 'stale'; readonly current: StoredSession | undefined }
-  /** A commit by a node that is no longer the owner: nothing written. */
-  | { readonly status: 'fenced'; readonly owner: string | undefined }
+  | { readonly status: 'stale'; readonly current: SharedSession | undefined }
+  /**
+   * A commit by a node that is no longer the owner: nothing written. `reaped`: the owner
+   * took it from a node it thought dead (or the session ended), rather than by a newer
+   * connection.
+   */
+  | { readonly status: 'fenced'; readonly owner: string | undefined; readonly reaped: boolean }
   /** A flush: how many sessions were skipped because another node owns them. */
   | { readonly status: 'flushed'; readonly skipped: number };
 
-export interface StoredSession {
+export interface SharedSession {
   readonly record: SessionRecord;
+  /** L, the last beat: the later of the record's and the last flush's. */
+  readonly lastBeat: number;
   readonly owner: string;
   readonly epoch: number;
   /** The `seq` of the session's latest transition. */
@@ -97,7 +105,7 @@ export interface StoredSession {
 
 export interface Reaped {
   readonly dead: string;
-  readonly sessions: readonly StoredSession[];
+  readonly sessions: readonly SharedSession[];
 }
 
 export interface StoredEvent {
@@ -105,5 +113,5 @@ export interface StoredEvent {
   /** The transition as dashboards receive it, `seq` included. */
   readonly encoded: string;
   /** On the last event of a commit: the session afterwards (`null`: it ended). */
-  readonly after: StoredSession | null | undefined;
+  readonly after: SharedSession | null | undefined;
 }

@@ -1,20 +1,20 @@
 import { decodeRecord } from './codec.js';
-import { makeRecord } from '../monitor/record.js';
-import type { StoredSession } from './store.js';
+import { makeRecord, type SessionRecord } from '../monitor/record.js';
+import type { SharedSession } from './store.js';
 
 /**
  * Reads a session from the fields of its hash. The last beat is the later of the record's
  * and the latest flush's (`lb`); the status is the flush's when that flush is at least as
  * new as the record, since status text only changes with beats.
  */
-export function storedSession(fields: ReadonlyMap<string, string>): StoredSession | undefined {
+export function storedSession(fields: ReadonlyMap<string, string>): SharedSession | undefined {
   const r = fields.get('r');
   const owner = fields.get('o');
   if (r === undefined || owner === undefined) return undefined;
-  const record = decodeRecord(r);
-  if (record === undefined) return undefined;
+  const decoded = decodeRecord(r);
+  if (decoded === undefined) return undefined;
   return {
-    record: withBeat(record, fields.get('lb'), fields.get('st')),
+    ...withBeat(decoded, fields.get('lb'), fields.get('st')),
     owner,
     epoch: toCount(fields.get('e')),
     version: toCount(fields.get('v')),
@@ -31,26 +31,33 @@ export function encodeStatus(status: string | undefined): string {
   return status === undefined ? '' : `=${status}`;
 }
 
-/** Applies a flushed beat (`lb`, `st`) to a record when it is at least as new. */
-export function withBeat(
-  record: StoredSession['record'],
-  lb: string | undefined,
-  st: string | undefined,
-): StoredSession['record'] {
-  if (lb === undefined || lb === '' || st === undefined) return record;
+/** A record with L, the time of its last beat (the monitor keeps L beside the record). */
+export interface Held {
+  readonly record: SessionRecord;
+  readonly lastBeat: number;
+}
+
+/** Applies a flushed beat (`lb`, `st`) to a session when it is at least as new. */
+export function withBeat(held: Held, lb: string | undefined, st: string | undefined): Held {
+  if (lb === undefined || lb === '' || st === undefined) return held;
   const at = Number(lb);
-  if (!Number.isSafeInteger(at) || at < record.lastBeat) return record;
+  if (!Number.isSafeInteger(at) || at < held.lastBeat) return held;
   const status = st.startsWith('=') ? st.slice(1, 257) : undefined;
+  return { record: withStatus(held.record, status), lastBeat: at };
+}
+
+/** The record with another status text (the same record when it is unchanged). */
+export function withStatus(r: SessionRecord, status: string | undefined): SessionRecord {
+  if (r.status === status) return r;
   return makeRecord(
-    record.id,
-    record.tenant,
-    record.agentType,
-    record.policy,
-    record.registeredAt,
-    at,
-    record.missedBeats,
-    record.connected,
-    record.pause,
+    r.id,
+    r.tenant,
+    r.agentType,
+    r.policy,
+    r.registeredAt,
+    r.missedBeats,
+    r.connected,
+    r.pause,
     status,
   );
 }

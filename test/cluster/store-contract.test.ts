@@ -3,20 +3,18 @@ import { clusterKeys } from '../../server/cluster/keys.js';
 import { MemoryClusterStore } from '../../server/cluster/memory-store.js';
 import { RedisClusterStore } from '../../server/cluster/redis-store.js';
 import { encodeTransitionTail } from '../../server/cluster/codec.js';
-import type { ClusterStore, OpResult } from '../../server/cluster/store.js';
+import type { ClusterStore, OpResult, StoreOp } from '../../server/cluster/store.js';
 import { makeRecord, type SessionRecord } from '../../server/monitor/record.js';
 import type { MonitorTransition } from '../../server/monitor/types.js';
 import { deletePrefix, testRedis, uniquePrefix } from './support/redis.js';
 
 const policy = { timeoutMs: 1000, checkIntervalMs: 500, maxMissedBeats: 3 };
-const rec = (id: string, over: Partial<SessionRecord> = {}): SessionRecord => ({
-  ...makeRecord(id, 'default', 'planner', policy, 1000, 1000, 0, true, undefined, undefined),
-  ...over,
-});
+const rec = (id: string, missedBeats = 0): SessionRecord =>
+  makeRecord(id, 'default', 'planner', policy, 1000, missedBeats, true, undefined, undefined);
 const tail = (kind: MonitorTransition['kind'], r: SessionRecord): string =>
   encodeTransitionTail({
     kind,
-    at: r.lastBeat,
+    at: 1000,
     session: r.id,
     tenant: r.tenant,
     agentType: r.agentType,
@@ -24,11 +22,32 @@ const tail = (kind: MonitorTransition['kind'], r: SessionRecord): string =>
     missedBeats: r.missedBeats,
     maxMissedBeats: 3,
   });
+const claim = (op: number, r: SessionRecord, expected: number, lastBeat = 1000): StoreOp => ({
+  kind: 'claim',
+  op,
+  record: r,
+  lastBeat,
+  expected,
+  transitions: [tail(expected === 0 ? 'registered' : 'reconnected', r)],
+});
+const commit = (
+  op: number,
+  id: string,
+  r: SessionRecord | undefined,
+  kind: MonitorTransition['kind'],
+): StoreOp => ({
+  kind: 'commit',
+  op,
+  tenant: 'default',
+  id,
+  record: r,
+  lastBeat: 1000,
+  transitions: [tail(kind, r ?? rec(id))],
+});
 
 const redis = testRedis();
 const prefixes: string[] = [];
-const now = 10_000;
-const clock = { now: () => now };
+const clock = { now: () => 10_000 };
 
 afterAll(async () => {
   for (const p of prefixes) await deletePrefix(redis, p);
@@ -53,96 +72,63 @@ function ok(result: OpResult | undefined) {
 describe.each(Object.keys(makers))('cluster store contract: %s', (name) => {
   let store: ClusterStore;
   beforeEach(() => {
-    store = makers[name]?.() ?? makers.memory!();
+    const make = makers[name];
+    if (make === undefined) throw new Error(name);
+    store = make();
   });
 
   it('claims a new session, stamps seq in order and streams the transition', async () => {
     const r = rec('s1');
-    const [res] = await store.apply('A', [
-      { kind: 'claim', op: 1, record: r, expected: 0, transitions: [tail('registered', r)] },
-    ]);
-    const claimed = ok(res);
-    expect(claimed.epoch).toBe(1);
-    expect(claimed.seqs).toEqual([1]);
-    expect(claimed.version).toBe(1);
-    const loaded = await store.load('default', 's1');
-    expect(loaded).toEqual({ record: r, owner: 'A', epoch: 1, version: 1 });
+    const [res] = await store.apply('A', [claim(1, r, 0)]);
+    expect(ok(res)).toMatchObject({ epoch: 1, seqs: [1], version: 1 });
+    const stored = { record: r, lastBeat: 1000, owner: 'A', epoch: 1, version: 1 };
+    expect(await store.load('default', 's1')).toEqual(stored);
     const events = await store.events(0, 10);
     expect(events.map((e) => e.seq)).toEqual([1]);
-    expect(JSON.parse(events[0]!.encoded)).toMatchObject({
+    expect(JSON.parse(events[0]?.encoded ?? '')).toMatchObject({
       seq: 1,
       kind: 'registered',
       session: 's1',
     });
-    expect(events[0]!.after).toEqual({ record: r, owner: 'A', epoch: 1, version: 1 });
+    expect(events[0]?.after).toEqual(stored);
   });
 
   it('refuses a claim based on an old version and returns the current session', async () => {
     const r = rec('s1');
-    await store.apply('A', [
-      { kind: 'claim', op: 1, record: r, expected: 0, transitions: [tail('registered', r)] },
-    ]);
-    const [res] = await store.apply('B', [
-      { kind: 'claim', op: 1, record: r, expected: 0, transitions: [tail('registered', r)] },
-    ]);
+    await store.apply('A', [claim(1, r, 0)]);
+    const [res] = await store.apply('B', [claim(1, r, 0)]);
     expect(res).toEqual({
       status: 'stale',
-      current: { record: r, owner: 'A', epoch: 1, version: 1 },
+      current: { record: r, lastBeat: 1000, owner: 'A', epoch: 1, version: 1 },
     });
     expect((await store.events(0, 10)).length).toBe(1);
   });
 
+  it('a reconnect to the owner (-1) is refused only when another node owns it', async () => {
+    const r = rec('s1');
+    await store.apply('A', [claim(1, r, 0)]);
+    expect(ok((await store.apply('A', [claim(2, r, -1)]))[0]).epoch).toBe(2);
+    expect((await store.apply('B', [claim(1, r, -1)]))[0]?.status).toBe('stale');
+  });
+
   it('fences the former owner once another node claimed the session', async () => {
     const r = rec('s1');
-    await store.apply('A', [
-      { kind: 'claim', op: 1, record: r, expected: 0, transitions: [tail('registered', r)] },
-    ]);
-    const moved = rec('s1', { lastBeat: 2000 });
-    const [b] = await store.apply('B', [
-      {
-        kind: 'claim',
-        op: 7,
-        record: moved,
-        expected: 1,
-        transitions: [tail('reconnected', moved)],
-      },
-    ]);
+    await store.apply('A', [claim(1, r, 0)]);
+    const [b] = await store.apply('B', [claim(7, r, 1, 2000)]);
     expect(ok(b)).toMatchObject({ epoch: 2, seqs: [2] });
-    const [a] = await store.apply('A', [
-      {
-        kind: 'commit',
-        op: 2,
-        tenant: 'default',
-        id: 's1',
-        record: undefined,
-        transitions: [tail('timeout', r)],
-      },
-    ]);
-    expect(a).toEqual({ status: 'fenced', owner: 'B' });
+    const [a] = await store.apply('A', [commit(2, 's1', undefined, 'timeout')]);
+    expect(a).toEqual({ status: 'fenced', owner: 'B', reaped: false });
     expect((await store.events(0, 10)).map((e) => e.seq)).toEqual([1, 2]);
-    expect((await store.load('default', 's1'))?.owner).toBe('B');
+    const now = await store.load('default', 's1');
+    expect(now?.owner).toBe('B');
+    expect(now?.lastBeat).toBe(2000);
   });
 
   it('applies a retried operation once (dup), so in-flight batches can be resent', async () => {
     const r = rec('s1');
-    const claim = {
-      kind: 'claim',
-      op: 1,
-      record: r,
-      expected: 0,
-      transitions: [tail('registered', r)],
-    } as const;
-    const warn = rec('s1', { missedBeats: 1 });
-    const commit = {
-      kind: 'commit',
-      op: 2,
-      tenant: 'default',
-      id: 's1',
-      record: warn,
-      transitions: [tail('warning', warn)],
-    } as const;
-    await store.apply('A', [claim, commit]);
-    const again = await store.apply('A', [claim, commit]);
+    const ops = [claim(1, r, 0), commit(2, 's1', rec('s1', 1), 'warning')];
+    await store.apply('A', ops);
+    const again = await store.apply('A', ops);
     expect(again.map((x) => x.status)).toEqual(['dup', 'dup']);
     expect((await store.events(0, 10)).length).toBe(2);
     expect((await store.load('default', 's1'))?.record.missedBeats).toBe(1);
@@ -150,36 +136,21 @@ describe.each(Object.keys(makers))('cluster store contract: %s', (name) => {
 
   it('ends a session on a commit without record; a new claim starts it again', async () => {
     const r = rec('s1');
-    await store.apply('A', [
-      { kind: 'claim', op: 1, record: r, expected: 0, transitions: [tail('registered', r)] },
-      {
-        kind: 'commit',
-        op: 2,
-        tenant: 'default',
-        id: 's1',
-        record: undefined,
-        transitions: [tail('unregistered', r)],
-      },
-    ]);
+    await store.apply('A', [claim(1, r, 0), commit(2, 's1', undefined, 'unregistered')]);
     expect(await store.load('default', 's1')).toBeUndefined();
     const events = await store.events(0, 10);
     expect(events[1]?.after).toBeNull();
-    const [again] = await store.apply('B', [
-      { kind: 'claim', op: 1, record: r, expected: 0, transitions: [tail('registered', r)] },
-    ]);
+    const [again] = await store.apply('B', [claim(1, r, 0)]);
     expect(ok(again).seqs).toEqual([3]);
     expect(await store.loadAll()).toHaveLength(1);
   });
 
   it('flushes beats only for sessions the node owns; the newer beat wins on read', async () => {
-    const r = rec('s1');
-    await store.apply('A', [
-      { kind: 'claim', op: 1, record: r, expected: 0, transitions: [tail('registered', r)] },
-    ]);
+    await store.apply('A', [claim(1, rec('s1'), 0)]);
     const [f] = await store.apply('A', [
       {
         kind: 'flush',
-        op: 2,
+        op: 0,
         beats: [
           { tenant: 'default', id: 's1', lastBeat: 5000, status: 'step 2' },
           { tenant: 'default', id: 'other', lastBeat: 5000, status: undefined },
@@ -190,15 +161,18 @@ describe.each(Object.keys(makers))('cluster store contract: %s', (name) => {
     const [g] = await store.apply('B', [
       {
         kind: 'flush',
-        op: 1,
+        op: 0,
         beats: [{ tenant: 'default', id: 's1', lastBeat: 9000, status: 'no' }],
       },
     ]);
     expect(g).toEqual({ status: 'flushed', skipped: 1 });
     const loaded = await store.load('default', 's1');
-    expect(loaded?.record.lastBeat).toBe(5000);
+    expect(loaded?.lastBeat).toBe(5000);
     expect(loaded?.record.status).toBe('step 2');
     expect(loaded?.version).toBe(1);
+    // A commit with an older L does not move the last beat back.
+    await store.apply('A', [commit(2, 's1', rec('s1', 1), 'warning')]);
+    expect((await store.load('default', 's1'))?.lastBeat).toBe(5000);
   });
 
   it('reaps a dead node: its sessions move to one survivor, epoch + 1, exactly once', async () => {
@@ -207,10 +181,7 @@ describe.each(Object.keys(makers))('cluster store contract: %s', (name) => {
     await store.alive('A');
     await store.alive('B');
     await store.alive('C');
-    await store.apply('A', [
-      { kind: 'claim', op: 1, record: r1, expected: 0, transitions: [tail('registered', r1)] },
-      { kind: 'claim', op: 2, record: r2, expected: 0, transitions: [tail('registered', r2)] },
-    ]);
+    await store.apply('A', [claim(1, r1, 0), claim(2, r2, 0)]);
     expect(await store.reap('B', 1000, 10)).toBeUndefined();
     await store.alive('A', true);
     const first = await store.reap('B', 1000, 1);
@@ -220,10 +191,15 @@ describe.each(Object.keys(makers))('cluster store contract: %s', (name) => {
     expect(second?.sessions).toHaveLength(1);
     const ids = [...(first?.sessions ?? []), ...(second?.sessions ?? [])].map((s) => s.record.id);
     expect(ids.sort()).toEqual(['s1', 's2']);
-    expect(second?.sessions[0]?.epoch).toBe(2);
+    expect(second?.sessions[0]).toMatchObject({ epoch: 2, owner: 'C', lastBeat: 1000 });
     expect(await store.reap('B', 1000, 10)).toBeUndefined();
     const owners = (await store.loadAll()).map((s) => s.owner).sort();
     expect(owners).toEqual(['B', 'C']);
+    const [late] = await store.apply('A', [commit(3, 's1', r1, 'warning')]);
+    expect(late).toMatchObject({ status: 'fenced', reaped: true });
+    // The reaper's own operations start from its own numbers.
+    const winner = first?.sessions[0]?.record.id === 's1' ? 'B' : 'C';
+    expect(ok((await store.apply(winner, [commit(1, 's1', r1, 'warning')]))[0]).seqs).toEqual([3]);
   });
 
   it('a node not itself alive reaps nothing', async () => {
@@ -232,35 +208,15 @@ describe.each(Object.keys(makers))('cluster store contract: %s', (name) => {
     expect(await store.reap('B', 1000, 10)).toBeUndefined();
   });
 
-  it('forwards a message to the owner only', async () => {
-    const r = rec('s1');
-    await store.apply('A', [
-      { kind: 'claim', op: 1, record: r, expected: 0, transitions: [tail('registered', r)] },
-    ]);
+  it('forwards nothing for a session nobody owns', async () => {
+    await store.apply('A', [claim(1, rec('s1'), 0)]);
     expect(await store.forward('default', 'nope', 'x')).toBe(false);
   });
 
   it('serves the tail of the stream in order', async () => {
     const r = rec('s1');
-    const ops = [
-      {
-        kind: 'claim',
-        op: 1,
-        record: r,
-        expected: 0,
-        transitions: [tail('registered', r)],
-      } as const,
-    ];
-    for (let i = 2; i <= 6; i++) {
-      ops.push({
-        kind: 'commit',
-        op: i,
-        tenant: 'default',
-        id: 's1',
-        record: r,
-        transitions: [tail('recovered', r)],
-      } as never);
-    }
+    const ops = [claim(1, r, 0)];
+    for (let i = 2; i <= 6; i++) ops.push(commit(i, 's1', r, 'recovered'));
     await store.apply('A', ops);
     expect((await store.lastEvents(3)).map((e) => e.seq)).toEqual([4, 5, 6]);
     expect((await store.events(4, 10)).map((e) => e.seq)).toEqual([5, 6]);
