@@ -140,6 +140,17 @@ describe('one server, every edge', () => {
     expect(gw.gateway.monitor.getStatus('live-1')?.connected).toBe(true);
   });
 
+  it('names PULSEGATE_PORT when the port is taken, and leaves nothing running', async () => {
+    const first = await start();
+    const port = first.gateway.address()?.port ?? 0;
+    await expect(
+      createGateway({
+        config: { jwtSecret: SECRET, port },
+        logger: createLogger({ level: 'silent' }),
+      }),
+    ).rejects.toThrow(/PULSEGATE_PORT.*EADDRINUSE/);
+  });
+
   it('refuses a start-up with a bad setting', async () => {
     await expect(
       createGateway({ config: { port: -1 }, logger: createLogger({ level: 'silent' }) }),
