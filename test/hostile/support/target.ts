@@ -91,8 +91,11 @@ export interface ChildTarget extends Target {
 }
 
 /** `pulsegate serve` from `dist/` in a child process; resolves once it logged its port. */
-export async function startProcess(env: Record<string, string> = {}): Promise<ChildTarget> {
-  const child = spawn(process.execPath, [CLI, 'serve'], {
+export async function startProcess(
+  env: Record<string, string> = {},
+  nodeArgs: readonly string[] = [],
+): Promise<ChildTarget> {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve'], {
     env: { PATH: process.env['PATH'] ?? '', ...baseEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
