@@ -8,14 +8,25 @@ describe('agent session over the socket', () => {
   let h: Harness;
   let rec: TransitionRecorder;
   beforeAll(async () => {
-    // T = 200, C = 100, M = 3: warning at +200, missed at +300, timeout at +400.
-    h = await startHarness();
+    // Agent type `fast`: warning at +200, missed at +300, timeout at +400. Type `late`:
+    // warning at +200 and two seconds to answer it. Others: nothing happens for a minute,
+    // so that a loaded machine cannot slip a warning into a test that does not expect one.
+    h = await startHarness({
+      policy: { timeoutMs: 60_000 },
+      policies: {
+        fast: { timeoutMs: 200, checkIntervalMs: 100, maxMissedBeats: 3 },
+        late: { timeoutMs: 200, checkIntervalMs: 2_000, maxMissedBeats: 3 },
+      },
+    });
     rec = new TransitionRecorder(h.monitor);
   });
   afterAll(() => h.close());
 
   it('sends a warning for every missed beat k < M, then closes 4010 on timeout', async () => {
-    const { agent } = await connectAgent(h.agentUrl, await agentToken('se-timeout'));
+    const { agent } = await connectAgent(
+      h.agentUrl,
+      await agentToken('se-timeout', { agentType: 'fast' }),
+    );
     expect(await agent.next()).toEqual({ type: 'warning', missedBeats: 1 });
     expect(await agent.next()).toEqual({ type: 'warning', missedBeats: 2 });
     expect((await agent.closed).code).toBe(4010);
@@ -24,7 +35,10 @@ describe('agent session over the socket', () => {
   });
 
   it('takes a beat frame, with its status, as a beat', async () => {
-    const { agent } = await connectAgent(h.agentUrl, await agentToken('se-beat'));
+    const { agent } = await connectAgent(
+      h.agentUrl,
+      await agentToken('se-beat', { agentType: 'late' }),
+    );
     expect(await agent.next()).toEqual({ type: 'warning', missedBeats: 1 });
     agent.send({ type: 'beat', status: 'step 3' });
     const recovered = await rec.waitFor((t) => t.session === 'se-beat' && t.kind === 'recovered');
@@ -35,7 +49,10 @@ describe('agent session over the socket', () => {
   });
 
   it('takes a WebSocket ping as a beat, and a pong as none', async () => {
-    const { agent } = await connectAgent(h.agentUrl, await agentToken('se-ping'));
+    const { agent } = await connectAgent(
+      h.agentUrl,
+      await agentToken('se-ping', { agentType: 'late' }),
+    );
     expect(await agent.next()).toEqual({ type: 'warning', missedBeats: 1 });
     agent.ws.pong();
     // Frames are handled in order: once the error answers, the pong was handled too.

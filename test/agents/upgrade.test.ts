@@ -6,7 +6,10 @@ import { agentToken, sign } from '../support/tokens.js';
 describe('agent upgrade', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ allowedOrigins: ['https://ops.example.com'] });
+    h = await startHarness({
+      policy: { timeoutMs: 60_000, checkIntervalMs: 5_000, maxMissedBeats: 3 },
+      allowedOrigins: ['https://ops.example.com'],
+    });
   });
   afterAll(() => h.close());
 
@@ -18,13 +21,12 @@ describe('agent upgrade', () => {
       agentType: 'worker',
       resumed: false,
       policy: {
-        timeoutMs: 200,
-        checkIntervalMs: 100,
+        timeoutMs: 60_000,
+        checkIntervalMs: 5_000,
         maxMissedBeats: 3,
-        beatIntervalMs: expect.any(Number),
+        beatIntervalMs: 20_000,
       },
     });
-    expect(welcome['policy']).toMatchObject({ beatIntervalMs: expect.any(Number) });
     expect(h.monitor.getStatus('up-1')?.connected).toBe(true);
     agent.send({ type: 'bye' });
     expect((await agent.closed).code).toBe(1000);
@@ -118,5 +120,30 @@ describe('agent upgrade', () => {
     const signature = token.split('.')[2] ?? '';
     expect(h.logs.raw.some((line) => line.includes(signature))).toBe(false);
     expect(h.logs.lines.some((l) => l.msg === 'agent upgrade refused')).toBe(true);
+  });
+});
+
+describe('agent welcome policy', () => {
+  it("announces the policy of the token's agent type", async () => {
+    const h = await startHarness({
+      policy: { timeoutMs: 60_000 },
+      policies: { planner: { timeoutMs: 90_000, checkIntervalMs: 10_000, maxMissedBeats: 2 } },
+    });
+    try {
+      const { agent, welcome } = await connectAgent(
+        h.agentUrl,
+        await agentToken('up-p', { agentType: 'planner' }),
+      );
+      expect(welcome['policy']).toEqual({
+        timeoutMs: 90_000,
+        checkIntervalMs: 10_000,
+        maxMissedBeats: 2,
+        beatIntervalMs: 30_000,
+      });
+      agent.send({ type: 'bye' });
+      await agent.closed;
+    } finally {
+      await h.close();
+    }
   });
 });

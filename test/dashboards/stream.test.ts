@@ -11,7 +11,10 @@ describe('dashboard transition stream', () => {
   let acme: TestDashboard;
   let globex: TestDashboard;
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness({
+      policy: { timeoutMs: 60_000 },
+      policies: { fastplanner: { timeoutMs: 200, checkIntervalMs: 1_000, maxMissedBeats: 3 } },
+    });
     acme = await connectDashboard(h.baseUrl, { token: await dashboardToken({ tenant: 'acme' }) });
     globex = await connectDashboard(h.baseUrl, {
       token: await dashboardToken({ tenant: 'globex' }),
@@ -29,7 +32,7 @@ describe('dashboard transition stream', () => {
     const before = h.gateway.events.seq;
     const { agent } = await connectAgent(
       h.agentUrl,
-      await agentToken('st-1', { tenant: 'acme', agentType: 'planner' }),
+      await agentToken('st-1', { tenant: 'acme', agentType: 'fastplanner' }),
     );
     const registered = await acme.next('transition');
     expect(registered).toEqual({
@@ -37,7 +40,7 @@ describe('dashboard transition stream', () => {
       at: expect.stringMatching(ISO),
       kind: 'registered',
       session: 'st-1',
-      agentType: 'planner',
+      agentType: 'fastplanner',
       tenant: 'acme',
       state: 'healthy',
       missedBeats: 0,

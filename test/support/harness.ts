@@ -8,7 +8,7 @@ import pino from 'pino';
 import type { GatewayConfig } from '../../server/config/settings.js';
 import type { Limits } from '../../server/context.js';
 import { createGateway, type Gateway } from '../../server/gateway.js';
-import type { HeartbeatMonitor } from '../../server/monitor/index.js';
+import type { Monitor } from '../../server/monitor/types.js';
 import type { Policy } from '../../shared/session.js';
 
 export const SECRET = 'edge-tests-secret-0123456789abcdef';
@@ -65,7 +65,7 @@ export interface Harness {
   readonly agentUrl: string;
   /** `http://127.0.0.1:port` */
   readonly baseUrl: string;
-  readonly monitor: HeartbeatMonitor;
+  readonly monitor: Monitor;
   readonly logs: LogCapture;
   /** The value of `pulsegate_connections{kind}` now. */
   connections(kind: 'agent' | 'dashboard'): Promise<number>;

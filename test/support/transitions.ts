@@ -1,5 +1,5 @@
 import type { MonitorTransition } from '../../server/monitor/types.js';
-import type { HeartbeatMonitor } from '../../server/monitor/index.js';
+import type { Monitor } from '../../server/monitor/types.js';
 
 /** Records a monitor's transitions and lets a test await the next matching one. */
 export class TransitionRecorder {
@@ -10,7 +10,7 @@ export class TransitionRecorder {
   }[] = [];
   readonly stop: () => void;
 
-  constructor(monitor: HeartbeatMonitor) {
+  constructor(monitor: Monitor) {
     this.stop = monitor.subscribe((t) => {
       this.seen.push(t);
       this.waiters = this.waiters.filter((w) => {
