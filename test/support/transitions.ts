@@ -1,5 +1,4 @@
-import type { MonitorTransition } from '../../server/monitor/types.js';
-import type { Monitor } from '../../server/monitor/types.js';
+import type { Monitor, MonitorTransition } from '../../server/monitor/types.js';
 
 /** Records a monitor's transitions and lets a test await the next matching one. */
 export class TransitionRecorder {
