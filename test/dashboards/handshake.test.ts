@@ -47,13 +47,13 @@ describe('dashboard handshake', () => {
 
   it('refuses a browser Origin outside the allowed list, before Socket.IO', async () => {
     const token = await dashboardToken();
-    const message = await refusedDashboard(
-      h.baseUrl,
-      { token },
-      { origin: 'https://evil.example' },
-    );
-    expect(message).not.toBe('');
+    const evil = { origin: 'https://evil.example' };
+    // Socket.IO's `cors` option guards polling only: the WebSocket transport must be refused too.
+    expect(await refusedDashboard(h.baseUrl, { token }, evil, 'websocket')).toBe('websocket error');
+    expect(await refusedDashboard(h.baseUrl, { token }, evil, 'polling')).toBe('xhr poll error');
+    expect(h.logs.lines.some((l) => l.msg === 'dashboard connected')).toBe(false);
     const ok = await connectDashboard(h.baseUrl, { token });
+    await ok.next('snapshot');
     ok.close();
   });
 

@@ -73,10 +73,11 @@ export async function refusedDashboard(
   baseUrl: string,
   auth: Payload,
   extraHeaders?: Record<string, string>,
+  transport: 'websocket' | 'polling' = 'websocket',
 ): Promise<string> {
   const socket = io(`${baseUrl}/dashboard`, {
     auth,
-    transports: extraHeaders === undefined ? ['websocket'] : ['polling'],
+    transports: [transport],
     reconnection: false,
     forceNew: true,
     ...(extraHeaders !== undefined ? { extraHeaders } : {}),
