@@ -1,11 +1,9 @@
-import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { createAgentEndpoint } from './agents/index.js';
 import type { TokenVerifier } from './auth/principal.js';
 import { createTokenVerifier } from './auth/verifier.js';
-import { ConfigError } from './config/errors.js';
 import { resolveConfig } from './config/load.js';
 import { resolveLimits } from './config/limits.js';
 import type { GatewayConfig } from './config/settings.js';
@@ -13,12 +11,9 @@ import type { GatewayContext, Limits } from './context.js';
 import { attachDashboards } from './dashboards/index.js';
 import { announceDevMode, makeDevSecret } from './dev-mode.js';
 import type { EventLog } from './edges.js';
-import { createRouter } from './http/router.js';
-import { DashboardPage } from './http/page.js';
-import { packageRoot } from './http/package-root.js';
-import { RateLimiter } from './http/rate-limit.js';
-import { createSessionRoutes } from './http/sessions.js';
+import { installHttpEdge } from './http/edge.js';
 import { UpgradeAdmission } from './limits/upgrade-admission.js';
+import { createOwnServer, listen } from './listen.js';
 import { createLogger } from './log.js';
 import { createMetrics, type PrometheusMetrics } from './metrics.js';
 import { systemClock } from './monitor/clock.js';
@@ -78,40 +73,6 @@ function hasKey(config: GatewayConfig): boolean {
     config.jwtPublicKey !== undefined ||
     config.jwksUrl !== undefined
   );
-}
-
-function listen(server: HttpServer, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
-/** A bind failure names the setting to change. */
-function listenError(err: unknown, host: string, port: number): Error {
-  const code = err instanceof Error && 'code' in err ? String(err.code) : '';
-  if (code === 'EADDRINUSE' || code === 'EACCES') {
-    return new ConfigError('PULSEGATE_PORT', `${port} cannot be bound on ${host} (${code})`);
-  }
-  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
-    return new ConfigError('PULSEGATE_HOST', `${host} is not an address of this machine (${code})`);
-  }
-  return err instanceof Error ? err : new Error(String(err));
-}
-
-function ownServer(limits: Limits): HttpServer {
-  const server = createServer({
-    maxHeaderSize: limits.maxHeaderBytes,
-    headersTimeout: limits.handshakeTimeoutMs,
-    requestTimeout: 3 * limits.handshakeTimeoutMs,
-    // Node checks the two timeouts above only this often (30 s by default).
-    connectionsCheckingInterval: 1_000,
-  });
-  server.maxHeadersCount = limits.maxHeaders;
-  return server;
 }
 
 /**
@@ -207,43 +168,16 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   };
 
   const attached = options.server !== undefined;
-  const server = options.server ?? ownServer(limits);
-  const foreignRequest = server.listeners('request');
+  const server = options.server ?? createOwnServer(limits);
   const foreignUpgrade = server.listenerCount('upgrade') > 0;
   let closing = false;
-  const fallback: RequestListener | undefined =
-    foreignRequest.length === 0
-      ? undefined
-      : (req, res) => {
-          for (const listener of foreignRequest) listener.call(server, req, res);
-        };
-  const root = packageRoot();
-  const sessions = createSessionRoutes({
-    monitor,
-    verifier,
-    metrics,
-    maxBodyBytes: limits.maxPayloadBytes,
-    rateLimiter: new RateLimiter({
-      ratePerSecond: limits.ratePerSecond,
-      burst: limits.rateBurst,
-      maxKeys: 10_000,
-      clock,
-    }),
-  });
-  const router = createRouter({
-    sessions,
-    page: new DashboardPage(options.pageDir ?? (root && join(root, 'dist', 'dashboard'))),
-    sdkDir: options.sdkDir ?? (root && join(root, 'dist', 'browser')),
+  installHttpEdge(server, ctx, {
     metrics,
     storeReady: options.storeReady ?? cluster?.ready ?? (() => true),
     closing: () => closing,
-    maxBodyBytes: limits.maxPayloadBytes,
-    log: log.child({ edge: 'http' }),
-    origins: ctx.origins,
-    fallback,
+    sdkDir: options.sdkDir,
+    pageDir: options.pageDir,
   });
-  server.removeAllListeners('request');
-  server.on('request', router);
   // Engine.IO wraps the request listeners present when it attaches: ours must be first.
   const hub = attachDashboards(server, ctx);
   const agents = createAgentEndpoint(ctx);
@@ -278,7 +212,8 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       unsubscribe();
       monitor.stop();
       metrics.close();
-      throw listenError(err, config.host, config.port);
+      await cluster?.close();
+      throw err;
     }
     onListening();
   }
