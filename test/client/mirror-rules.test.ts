@@ -70,7 +70,7 @@ function eventOf(op: Op, sessionId: string): MonitorEvent {
 const kinds = new Set<string>();
 
 function run(list: Op[]): { mirror: SessionMirror; expected: Map<string, SessionStatus> } {
-  const records = new Map<string, SessionRecord>();
+  const records = new Map<string, { record: SessionRecord; lastBeat: number }>();
   const mirror = new SessionMirror();
   mirror.replace({ seq: 0, reset: false, sessions: [] });
   let now = 1_767_225_600_000;
@@ -78,19 +78,22 @@ function run(list: Op[]): { mirror: SessionMirror; expected: Map<string, Session
   for (const op of list) {
     const sessionId = IDS[op.id] ?? 'a';
     now += op.dt;
-    const prev = records.get(sessionId);
+    const entry = records.get(sessionId);
+    const prev = entry?.record;
+    const lastBeat = entry?.lastBeat ?? now;
     if (op.kind === 'lateBeat' && (prev === undefined || prev.missedBeats === 0 || prev.pause)) {
       continue;
     }
     if (op.kind === 'due') {
-      const deadline = prev === undefined ? undefined : deadlineOf(prev, { maxPauseMs: 0 });
+      const deadline =
+        prev === undefined ? undefined : deadlineOf(prev, lastBeat, { maxPauseMs: 0 });
       if (deadline === undefined) continue;
       // `due` happens at the deadline; the store never runs it early.
       now = Math.max(now, deadline);
     }
-    const s = step(prev, eventOf(op, sessionId), now, { maxPauseMs: 0 });
+    const s = step(prev, lastBeat, eventOf(op, sessionId), now, { maxPauseMs: 0 });
     if (s.record === undefined) records.delete(sessionId);
-    else records.set(sessionId, s.record);
+    else records.set(sessionId, { record: s.record, lastBeat: s.lastBeat });
     for (const mt of s.transitions) {
       seq += 1;
       const t: Transition = {
@@ -110,7 +113,7 @@ function run(list: Op[]): { mirror: SessionMirror; expected: Map<string, Session
       kinds.add(t.kind);
     }
   }
-  const expected = new Map([...records].map(([k, r]) => [k, toStatus(r, now)]));
+  const expected = new Map([...records].map(([k, e]) => [k, toStatus(e.record, e.lastBeat, now)]));
   return { mirror, expected };
 }
 
