@@ -1,6 +1,7 @@
 /**
  * A load-generator process of Socket.IO dashboards (namespace `/dashboard`, websocket
- * transport). It timestamps every `transition` on arrival with the monotonic clock and
+ * transport), either `socket.io-client` or the light client of `light-dashboard.ts`
+ * (for fan-out rates that would saturate socket.io-client's core). It timestamps every `transition` on arrival with the monotonic clock and
  * keeps what its parent asks for: latencies of pauses that carry their send time in
  * `reason` (`t=<ms>`), and arrivals of `warning`/`timeout` for lateness.
  */
@@ -10,6 +11,7 @@ import { monoMs } from '../lib/clock.js';
 import { num, str } from '../lib/fields.js';
 import { serveRpc } from '../lib/rpc.js';
 import { dashboardToken } from '../lib/tokens.js';
+import { EVENT_PREFIX, openLight, type LightDashboard } from './light-dashboard.js';
 
 /** Bounds what one process keeps between two `take`s. */
 const MAX_SAMPLES = 2_000_000;
@@ -17,11 +19,24 @@ const WATCHED = new Set(['warning', 'missed', 'timeout']);
 const CONNECT_TIMEOUT_MS = 30_000;
 
 const sockets: Socket[] = [];
+const lights: LightDashboard[] = [];
 const latencies: number[] = [];
 const arrivals: JsonRecord[] = [];
 const kinds: Record<string, number> = {};
 let received = 0;
 let snapshots = 0;
+
+function recordWatched(kind: string, payload: unknown, arrived: number): void {
+  if (!WATCHED.has(kind) || arrivals.length >= MAX_SAMPLES || !isJsonRecord(payload)) return;
+  arrivals.push({
+    kind,
+    session: String(payload['session']),
+    missedBeats: typeof payload['missedBeats'] === 'number' ? payload['missedBeats'] : -1,
+    at: typeof payload['at'] === 'string' ? Date.parse(payload['at']) : Number.NaN,
+    arrivedMono: arrived,
+    arrivedWall: Date.now(),
+  });
+}
 
 function onTransition(payload: unknown): void {
   const arrived = monoMs();
@@ -33,15 +48,32 @@ function onTransition(payload: unknown): void {
   if (typeof reason === 'string' && reason.startsWith('t=') && latencies.length < MAX_SAMPLES) {
     latencies.push(arrived - Number(reason.slice(2)));
   }
-  if (WATCHED.has(kind) && arrivals.length < MAX_SAMPLES) {
-    arrivals.push({
-      kind,
-      session: String(payload['session']),
-      missedBeats: typeof payload['missedBeats'] === 'number' ? payload['missedBeats'] : -1,
-      at: typeof payload['at'] === 'string' ? Date.parse(payload['at']) : Number.NaN,
-      arrivedMono: arrived,
-      arrivedWall: Date.now(),
-    });
+  recordWatched(kind, payload, arrived);
+}
+
+const TRANSITION_PACKET = `${EVENT_PREFIX}"transition",`;
+const KIND = '"kind":"';
+const TIMED_REASON = '"reason":"t=';
+
+/** The light client's path: fields found by search; JSON parsed only for watched kinds. */
+function onEventText(text: string): void {
+  const arrived = monoMs();
+  if (!text.startsWith(TRANSITION_PACKET)) {
+    if (text.startsWith(`${EVENT_PREFIX}"snapshot"`)) snapshots++;
+    return;
+  }
+  received++;
+  const k = text.indexOf(KIND);
+  const kind = k < 0 ? '?' : text.slice(k + KIND.length, text.indexOf('"', k + KIND.length));
+  kinds[kind] = (kinds[kind] ?? 0) + 1;
+  const r = text.indexOf(TIMED_REASON);
+  if (r >= 0 && latencies.length < MAX_SAMPLES) {
+    const from = r + TIMED_REASON.length;
+    latencies.push(arrived - Number(text.slice(from, text.indexOf('"', from))));
+  }
+  if (WATCHED.has(kind)) {
+    const payload: unknown = JSON.parse(text.slice(TRANSITION_PACKET.length, -1));
+    recordWatched(kind, payload, arrived);
   }
 }
 
@@ -73,18 +105,25 @@ function openOne(url: string, token: string): Promise<boolean> {
   });
 }
 
+async function openLightOne(url: string, token: string, index: number): Promise<boolean> {
+  const light = await openLight(url, token, index, onEventText, CONNECT_TIMEOUT_MS);
+  if (light !== undefined) lights.push(light);
+  return light !== undefined;
+}
+
 async function connect(args: JsonRecord): Promise<JsonRecord> {
   const url = str(args, 'url');
   const count = num(args, 'count');
   const concurrency = num(args, 'concurrency');
+  const light = args['client'] === 'light';
   const token = await dashboardToken('bench-dashboard');
   let started = 0;
   let opened = 0;
   const t0 = monoMs();
   const worker = async () => {
     while (started < count) {
-      started++;
-      if (await openOne(url, token)) opened++;
+      const index = started++;
+      if (await (light ? openLightOne(url, token, index) : openOne(url, token))) opened++;
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
@@ -107,14 +146,15 @@ function take(): JsonRecord {
 
 function closeAll(): JsonRecord {
   for (const s of sockets) s.disconnect();
+  for (const l of lights) l.close();
   sockets.length = 0;
+  lights.length = 0;
   return {};
 }
 
 serveRpc({
   connect,
   take,
-  connected: () => ({ connected: sockets.filter((s) => s.connected).length }),
   close: closeAll,
 });
 process.send?.({ event: 'ready', data: {} });

@@ -99,6 +99,8 @@ export class AgentLoader {
   }
 }
 
+export type DashboardClientKind = 'socket.io-client' | 'light';
+
 export interface DashboardTake {
   readonly received: number;
   readonly kinds: Readonly<Record<string, number>>;
@@ -118,9 +120,10 @@ export class DashboardLoader {
     return new DashboardLoader(rpc, child);
   }
 
-  async connect(port: number, count: number, concurrency = 50) {
+  /** `light`: the minimal protocol client (fan-out rates); else socket.io-client. */
+  async connect(port: number, count: number, client: DashboardClientKind = 'socket.io-client') {
     const url = `http://127.0.0.1:${port}`;
-    const r = await this.rpc.call('connect', { url, count, concurrency }, 300_000);
+    const r = await this.rpc.call('connect', { url, count, concurrency: 50, client }, 300_000);
     return { opened: num(r, 'opened'), failed: num(r, 'failed'), elapsedMs: num(r, 'elapsedMs') };
   }
 

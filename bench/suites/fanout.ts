@@ -42,7 +42,7 @@ async function measure(server: ServerHandle): Promise<Fanout> {
   const narrow = await DashboardLoader.start();
   try {
     await agents.connect(server.port, 100, `f-${server.label.replace(/\W/g, '')}-`, 50);
-    await wide.connect(server.port, many);
+    await wide.connect(server.port, many, 'light');
     await sleep(500);
     await wide.take();
     // One transition at a time: a pause (timed) and a resume, TRIGGER_GAP_MS apart.
@@ -61,7 +61,7 @@ async function measure(server: ServerHandle): Promise<Fanout> {
     await wide.close();
     await sleep(500);
 
-    await narrow.connect(server.port, few);
+    await narrow.connect(server.port, few, 'light');
     await sleep(500);
     await narrow.take();
     const t0 = monoMs();

@@ -4,7 +4,7 @@ import { liveChildren } from '../../bench/lib/children.js';
 import { sleep } from '../../bench/lib/clock.js';
 import { figure, meets } from '../../bench/lib/result.js';
 import { percentile, summarize } from '../../bench/lib/stats.js';
-import { startBare } from '../../bench/servers/launch.js';
+import { HOLD_POLICY, startBare, startGateway } from '../../bench/servers/launch.js';
 import { sweepLateness } from '../../bench/suites/lateness.js';
 
 // The load tools run as compiled children (dist/bench), so `npm run build` comes first.
@@ -37,6 +37,15 @@ describe('bench arithmetic', () => {
   });
 });
 
+/** Polls `read` until `done` holds (the frames are still in flight) or 5 s pass. */
+async function settled<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
+  for (let i = 0; ; i++) {
+    const value = await read();
+    if (done(value) || i >= 50) return value;
+    await sleep(100);
+  }
+}
+
 describe('load tools against the bare servers', () => {
   afterAll(() => {
     expect(liveChildren()).toBe(0);
@@ -53,9 +62,11 @@ describe('load tools against the bare servers', () => {
       await loader.pace('ping', 400);
       await sleep(600);
       await loader.pace('none', 0);
-      await sleep(300);
       const sent = await loader.counters();
-      const got = (await server.stats()).counters;
+      const got = await settled(
+        async () => (await server.stats()).counters,
+        (c) => (c['message'] ?? 0) + (c['ping'] ?? 0) >= sent.sent,
+      );
       expect(sent.sent).toBeGreaterThan(100);
       expect((got['message'] ?? 0) + (got['ping'] ?? 0)).toBe(sent.sent);
       expect(got['parsed']).toBe(got['message']);
@@ -74,7 +85,8 @@ describe('load tools against the bare servers', () => {
     const dashboards = await DashboardLoader.start();
     try {
       await agents.connect(server.port, 2, 'd-', 2);
-      expect(await dashboards.connect(server.port, 10)).toMatchObject({ opened: 10 });
+      expect(await dashboards.connect(server.port, 5)).toMatchObject({ opened: 5 });
+      expect(await dashboards.connect(server.port, 5, 'light')).toMatchObject({ opened: 5 });
       for (let i = 0; i < 6; i++) {
         await agents.trigger(0);
         await sleep(30);
@@ -85,6 +97,38 @@ describe('load tools against the bare servers', () => {
       expect(taken.kinds).toEqual({ paused: 30, resumed: 30 });
       expect(taken.latencies).toHaveLength(30);
       for (const ms of taken.latencies) expect(ms).toBeGreaterThan(0);
+    } finally {
+      await agents.close();
+      await Promise.all([agents.stop(), dashboards.stop()]);
+      await server.stop();
+    }
+  });
+
+  it('drives the built gateway: beats counted from /metrics, transitions at both dashboard clients', async () => {
+    const server = await startGateway({ env: HOLD_POLICY });
+    const agents = await AgentLoader.start();
+    const dashboards = await DashboardLoader.start();
+    try {
+      expect(await dashboards.connect(server.port, 3)).toMatchObject({ opened: 3 });
+      expect(await dashboards.connect(server.port, 3, 'light')).toMatchObject({ opened: 3 });
+      expect(await agents.connect(server.port, 20, 'gw-', 5)).toMatchObject({ opened: 20 });
+      await agents.pace('message', 200);
+      await sleep(500);
+      await agents.pace('ping', 200);
+      await sleep(500);
+      await agents.pace('none', 0);
+      await agents.trigger(3);
+      const sent = await agents.counters();
+      const got = await settled(
+        async () => (await server.stats()).counters,
+        (c) => (c['message'] ?? 0) + (c['ping'] ?? 0) >= sent.sent,
+      );
+      expect((got['message'] ?? 0) + (got['ping'] ?? 0)).toBe(sent.sent);
+      expect(got['connect']).toBe(20);
+      await sleep(300);
+      const taken = await dashboards.take();
+      expect(taken.kinds).toEqual({ registered: 120, paused: 6 });
+      expect(taken.latencies).toHaveLength(6);
     } finally {
       await agents.close();
       await Promise.all([agents.stop(), dashboards.stop()]);
