@@ -43,7 +43,10 @@ export function attachDashboards(httpServer: HttpServer, ctx: GatewayContext): D
     // Other upgrade paths belong to the platform's router, not to Engine.IO.
     destroyUpgrade: false,
     maxHttpBufferSize: limits.maxPayloadBytes,
-    connectTimeout: limits.handshakeTimeoutMs,
+    // The namespace CONNECT must arrive and its token check (itself bounded by the handshake
+    // timeout) answer before Socket.IO gives up, or a slow key set would end in a silent
+    // drop instead of `connect_error: unavailable`.
+    connectTimeout: 2 * limits.handshakeTimeoutMs,
     // Socket.IO's `cors` guards polling only; WebSocket upgrades pass here too.
     allowRequest: (req, callback) => callback(null, ctx.origins.isAllowed(req.headers.origin)),
     cors: { origin: (origin, callback) => callback(null, ctx.origins.isAllowed(origin)) },
