@@ -22,7 +22,8 @@ function manualTicker(): Ticker & { tick(): void } {
 describe('HeartbeatClient', () => {
   test('keeps a session alive with real timers until disposed', async () => {
     const monitor = new HeartbeatMonitor({
-      policy: { timeoutMs: 60, checkIntervalMs: 20, maxMissedBeats: 2 },
+      // Generous against CI noise: a beat every 30 ms against a 400 ms timeout.
+      policy: { timeoutMs: 400, checkIntervalMs: 50, maxMissedBeats: 2 },
       scheduler: new TimerScheduler(),
     });
     const kinds: string[] = [];
@@ -33,17 +34,17 @@ describe('HeartbeatClient', () => {
       await using client = new HeartbeatClient({
         monitor,
         sessionId: 's1',
-        intervalMs: 15,
+        intervalMs: 30,
         status: () => 'working',
       });
       client.start();
       client.start();
       expect(client.running).toBe(true);
-      await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 600));
       expect(kinds).toEqual(['registered']);
       expect(monitor.getStatus('s1')?.status).toBe('working');
     }
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 700));
     monitor.stop();
     expect(kinds).toEqual(['registered', 'warning', 'timeout']);
   });

@@ -63,7 +63,7 @@ describe('TimerScheduler with real time', () => {
 
   test('after a blocked loop, beats waiting on a socket are read before deadlines', async () => {
     const { monitor, seen } = realMonitor({
-      timeoutMs: 100,
+      timeoutMs: 300,
       checkIntervalMs: 50,
       maxMissedBeats: 2,
     });
@@ -90,7 +90,7 @@ describe('TimerScheduler with real time', () => {
     await new Promise<void>((resolve) =>
       setImmediate(() => {
         client.write('beat\n');
-        block(200);
+        block(450);
         resolve();
       }),
     );
