@@ -75,8 +75,7 @@ function serve(extra: Record<string, string>): Promise<Served> {
       if (parsed['msg'] === 'listening' && typeof parsed['port'] === 'number') {
         clearTimeout(timer);
         const port = parsed['port'];
-        // Dev-mode lines follow the listening line at once.
-        setTimeout(() => resolveServed({ child, port, lines, stdout, exited }), 200);
+        resolveServed({ child, port, lines, stdout, exited });
       }
     });
   });
@@ -132,6 +131,10 @@ describe('pulsegate serve as a process', () => {
 
   it('runs in dev mode with no key: its dashboard URL and agent token work together', async () => {
     const served = await serve({});
+    // The dev-mode lines follow the listening line once their tokens are minted.
+    for (let i = 0; i < 100 && !served.lines.some((l) => 'agentToken' in l); i += 1) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const warn = served.lines.find(
       (l) => l['level'] === 40 && String(l['msg']).includes('DEV MODE'),
     );
