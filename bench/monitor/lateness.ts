@@ -13,9 +13,9 @@ import { makeIds } from './core.js';
 import { SeedSweepMonitor } from './seed-sweep.js';
 
 /** A short policy, so that the run takes seconds. */
-export const LATENESS_POLICY = { timeoutMs: 1_500, checkIntervalMs: 500, maxMissedBeats: 3 };
+export const LATENESS_POLICY = { timeoutMs: 6_000, checkIntervalMs: 1_000, maxMissedBeats: 3 };
 const PACE_MS = 5;
-const SILENCE_AFTER_MS = 1_000;
+const SILENCE_AFTER_MS = 2_000;
 
 interface Run {
   readonly lateness: Summary;
