@@ -33,7 +33,10 @@ export async function buildPage(): Promise<{ dir: string; remove(): Promise<void
 
 export interface Browser {
   readonly context: BrowserContext;
-  /** A new tab that records long tasks (`window.__longTasks`) and page errors. */
+  /**
+   * A new tab that records long tasks (`window.__longTasks`), and in `errors` the page's
+   * uncaught exceptions and console errors (refused connections aside).
+   */
   newPage(): Promise<Page & { errors: string[] }>;
   close(): Promise<void>;
 }
@@ -62,7 +65,10 @@ export async function launchBrowser(): Promise<Browser> {
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
       page.on('console', (message) => {
-        if (message.type() === 'error') errors.push(message.text());
+        // The browser itself logs refused connections while a gateway restarts.
+        if (message.type() === 'error' && !message.text().includes('net::ERR_CONNECTION_REFUSED')) {
+          errors.push(message.text());
+        }
       });
       return Object.assign(page, { errors });
     },

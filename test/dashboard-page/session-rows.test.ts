@@ -27,6 +27,7 @@ describe('SessionRows', () => {
     rows.apply(
       transition({ session: 'a', kind: 'warning', state: 'warning', missedBeats: 1 }),
       status({ session: 'a', state: 'warning', missedBeats: 1 }),
+      T0,
     );
     expect(rows.version).toBeGreaterThan(v);
     expect(rows.get('a')).toMatchObject({
@@ -37,14 +38,49 @@ describe('SessionRows', () => {
     });
   });
 
-  it('drops a session that timed out or left, and adds a new one', () => {
-    const rows = new SessionRows();
-    rows.replaceAll([status({ session: 'a' })], T0);
-    rows.apply(transition({ session: 'b' }), status({ session: 'b' }));
-    rows.apply(transition({ session: 'a', kind: 'timeout', state: 'timed_out' }), undefined);
-    expect([...rows.values()].map((s) => s.session)).toEqual(['b']);
+  it('keeps a session that timed out or left for a while, without controls', () => {
+    const rows = new SessionRows({ keepDepartedMs: 1_000, maxDeparted: 2 });
+    rows.replaceAll([status({ session: 'a', status: 'step 9' }), status({ session: 'c' })], T0);
+    rows.apply(transition({ session: 'b' }), status({ session: 'b' }), T0);
+    rows.apply(
+      transition({ session: 'a', kind: 'timeout', state: 'timed_out', missedBeats: 3 }),
+      undefined,
+      T0 + 10,
+    );
+    expect(rows.get('a')).toMatchObject({
+      state: 'timed_out',
+      missedBeats: 3,
+      connected: false,
+      status: 'step 9',
+    });
+    expect(rows.departed('a')).toBe(true);
+    expect(rows.size).toBe(2);
+    // A full list does not bring it back, nor drop it before its time.
+    rows.replaceAll([status({ session: 'b' }), status({ session: 'c' })], T0 + 500);
+    expect(rows.get('a')?.state).toBe('timed_out');
+    rows.prune(T0 + 900);
+    expect(rows.get('a')).toBeDefined();
+    rows.prune(T0 + 1_010);
+    expect(rows.get('a')).toBeUndefined();
+    expect([...rows.values()].map((s) => s.session).sort()).toEqual(['b', 'c']);
+  });
+
+  it('bounds the departed rows, and a session that comes back is live again', () => {
+    const rows = new SessionRows({ maxDeparted: 2 });
+    rows.replaceAll(
+      ['a', 'b', 'c'].map((session) => status({ session })),
+      T0,
+    );
+    for (const session of ['a', 'b', 'c']) {
+      rows.apply(transition({ session, kind: 'unregistered', state: 'gone' }), undefined, T0);
+    }
+    expect(rows.get('a')).toBeUndefined();
+    expect(rows.get('c')?.state).toBe('gone');
+    rows.apply(transition({ session: 'c' }), status({ session: 'c' }), T0);
+    expect(rows.departed('c')).toBe(false);
+    expect(rows.get('c')?.state).toBe('healthy');
     const v = rows.version;
-    rows.apply(transition({ session: 'zz', kind: 'unregistered', state: 'gone' }), undefined);
+    rows.apply(transition({ session: 'zz', kind: 'unregistered', state: 'gone' }), undefined, T0);
     expect(rows.version).toBe(v);
   });
 });
@@ -76,11 +112,11 @@ describe('TableModelCache', () => {
     rows.replaceAll([status({ session: 'a' })], T0);
     const cache = new TableModelCache(rows, { rebuildEveryMs: 250 });
     const first = cache.current(1_000);
-    rows.apply(transition({ session: 'b' }), status({ session: 'b' }));
+    rows.apply(transition({ session: 'b' }), status({ session: 'b' }), T0);
     expect(cache.stale).toBe(true);
     expect(cache.current(1_100)).toBe(first);
     expect(cache.current(1_250).rows.map((s) => s.session)).toEqual(['a', 'b']);
-    rows.apply(transition({ session: 'c' }), status({ session: 'c' }));
+    rows.apply(transition({ session: 'c' }), status({ session: 'c' }), T0);
     cache.setOrder({ column: 'session', descending: true });
     expect(cache.current(1_260).rows.map((s) => s.session)).toEqual(['c', 'b', 'a']);
     expect(cache.stale).toBe(false);

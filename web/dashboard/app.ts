@@ -103,7 +103,7 @@ export class DashboardApp {
     source.on('sync', () => this.#sync());
     source.on('change', (t) => {
       this.#maxMissed.learn(t);
-      this.#rows.apply(t, source.sessions.get(t.session));
+      this.#rows.apply(t, source.sessions.get(t.session), Date.now());
       this.#feed.push(t);
       this.#frame.request();
     });
@@ -116,7 +116,10 @@ export class DashboardApp {
       this.setConnection('disconnected');
     });
     // "Last beat ... ago" ticks: one redraw of the visible rows a second.
-    this.#tick = setInterval(() => this.#frame.request(), 1_000);
+    this.#tick = setInterval(() => {
+      this.#rows.prune(Date.now());
+      this.#frame.request();
+    }, 1_000);
     this.#scheduleRefresh();
   }
 
@@ -184,17 +187,20 @@ export class DashboardApp {
     const model = this.#model.current(performance.now());
     // Data changed within the rebuild interval: come back for the re-sort.
     if (this.#model.stale) this.#frame.request();
+    const now = Date.now();
+    const ctx: CellContext = {
+      current: (row) => this.#rows.get(row.session) ?? row,
+      departed: (session) => this.#rows.departed(session),
+      maxMissedBeats: (type) => this.#maxMissed.of(type),
+      msSinceBeat: (row) => this.#rows.msSinceBeat(row, now),
+    };
+    // The table reads the scroll position first: every write comes after it, so a frame
+    // costs one layout, not two.
+    this.#table.render(model.rows, ctx, this.#actions);
     if (model !== this.#drawnModel) {
       this.#summary.render(model.counts, model.total, model.agentTypes);
       this.#drawnModel = model;
     }
-    const now = Date.now();
-    const ctx: CellContext = {
-      current: (row) => this.#rows.get(row.session) ?? row,
-      maxMissedBeats: (type) => this.#maxMissed.of(type),
-      msSinceBeat: (row) => this.#rows.msSinceBeat(row, now),
-    };
-    this.#table.render(model.rows, ctx, this.#actions);
     this.#feed.render();
   }
 }

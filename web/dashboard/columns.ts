@@ -6,6 +6,8 @@ import type { SortColumn } from './sort.js';
 export interface CellContext {
   /** The row's status now: the table's order may lag it by a few hundred ms. */
   current(row: SessionStatus): SessionStatus;
+  /** True for a session that timed out or left (kept on screen for a while). */
+  departed(session: string): boolean;
   /** M of the row's agent type, when known. */
   maxMissedBeats(agentType: string): number | undefined;
   /** Milliseconds since the row's last beat, now. */
@@ -23,7 +25,7 @@ export interface CellContent {
 export interface Column {
   readonly sort: SortColumn;
   readonly header: string;
-  /** Column width in px (fixed layout keeps every row the same height). */
+  /** Column width in % of the table (fixed layout keeps every row the same height). */
   readonly width: number;
   readonly cell: (row: SessionStatus, ctx: CellContext) => CellContent;
 }
@@ -32,15 +34,15 @@ export const COLUMNS: readonly Column[] = [
   {
     sort: 'session',
     header: 'Session',
-    width: 200,
+    width: 11,
     cell: (r) => ({ text: r.session, className: 'mono', title: r.session }),
   },
-  { sort: 'agentType', header: 'Agent type', width: 120, cell: (r) => plain(r.agentType) },
-  { sort: 'tenant', header: 'Tenant', width: 100, cell: (r) => plain(r.tenant) },
+  { sort: 'agentType', header: 'Agent type', width: 9, cell: (r) => plain(r.agentType) },
+  { sort: 'tenant', header: 'Tenant', width: 7, cell: (r) => plain(r.tenant) },
   {
     sort: 'state',
     header: 'State',
-    width: 120,
+    width: 10,
     cell: (r) => {
       const look = stateLook(r.state);
       return { text: `${look.glyph} ${look.label}`, className: `state ${look.className}` };
@@ -49,34 +51,41 @@ export const COLUMNS: readonly Column[] = [
   {
     sort: 'missedBeats',
     header: 'Missed',
-    width: 80,
-    cell: (r, ctx) => ({
-      text: formatMissed(r.missedBeats, ctx.maxMissedBeats(r.agentType)),
-      className: 'num',
-    }),
+    width: 6,
+    cell: (r, ctx) => {
+      const m = ctx.maxMissedBeats(r.agentType);
+      return {
+        text: formatMissed(r.missedBeats, m),
+        className: 'num',
+        title:
+          m === undefined
+            ? 'missed beats; the maximum is learned from the first timeout of this agent type'
+            : `missed beats: ${r.missedBeats} of ${m}`,
+      };
+    },
   },
   {
     sort: 'since',
     header: 'Last beat',
-    width: 100,
+    width: 8,
     cell: (r, ctx) => ({ text: `${formatSince(ctx.msSinceBeat(r))} ago`, className: 'num' }),
   },
   {
     sort: 'status',
     header: 'Status',
-    width: 200,
+    width: 13,
     cell: (r) => ({ text: r.status ?? '', className: '', title: r.status ?? '' }),
   },
   {
     sort: 'connected',
     header: 'Connected',
-    width: 100,
+    width: 9,
     cell: (r) => plain(r.connected ? 'yes' : 'no'),
   },
   {
     sort: 'paused',
     header: 'Paused by',
-    width: 180,
+    width: 12,
     cell: (r) => {
       const text = formatPause(r);
       return { text, className: '', title: text };
@@ -84,8 +93,8 @@ export const COLUMNS: readonly Column[] = [
   },
 ];
 
-/** Width of the actions column, shown only with `sessions:control`. */
-export const ACTIONS_WIDTH = 200;
+/** Width of the actions column in %, shown only with `sessions:control`. */
+export const ACTIONS_WIDTH = 15;
 
 function plain(text: string): CellContent {
   return { text, className: '' };

@@ -143,6 +143,10 @@ export class TableView {
     });
     if (!this.withActions) return;
     const { toggle, remove, error } = p.actions;
+    // A session that timed out or left is gone from the gateway: nothing to act on.
+    const gone = ctx.departed(row.session);
+    toggle.hidden = gone;
+    remove.hidden = gone;
     const pending = a.pending(row.session);
     const verb = row.paused ? 'resume' : 'pause';
     setIfChanged(
@@ -187,7 +191,7 @@ export class TableView {
     const { columns, headerRow } = this.el;
     for (const column of COLUMNS) {
       const col = columns.appendChild(document.createElement('col'));
-      col.style.width = `${column.width}px`;
+      col.style.width = `${column.width}%`;
       const th = headerRow.appendChild(document.createElement('th'));
       th.scope = 'col';
       const button = th.appendChild(document.createElement('button'));
@@ -201,7 +205,7 @@ export class TableView {
       this.#sortButtons.set(column.sort, button);
     }
     if (this.withActions) {
-      columns.appendChild(document.createElement('col')).style.width = `${ACTIONS_WIDTH}px`;
+      columns.appendChild(document.createElement('col')).style.width = `${ACTIONS_WIDTH}%`;
       const th = headerRow.appendChild(document.createElement('th'));
       th.scope = 'col';
       th.textContent = 'Actions';
