@@ -30,6 +30,7 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<un
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
+      req.off('close', onClose);
       fn();
     };
     const onData = (chunk: Buffer) => {
@@ -54,8 +55,12 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<un
       finish(() =>
         reject(new PulsegateError('invalid', 'the body could not be read', { cause: err })),
       );
+    // A peer that goes away mid-body ends the wait too, whatever the stream emits first.
+    const onClose = () =>
+      finish(() => reject(new PulsegateError('invalid', 'the body was cut short')));
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
+    req.on('close', onClose);
   });
 }
