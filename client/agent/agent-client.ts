@@ -226,7 +226,10 @@ export class AgentClientCore extends TypedEmitter<AgentEvents> {
         this.emit('warning', { missedBeats: frame.missedBeats });
         return;
       case 'paused':
-        this.emit('paused', frame.reason === undefined ? { by: frame.by } : frame);
+        this.emit(
+          'paused',
+          frame.reason === undefined ? { by: frame.by } : { by: frame.by, reason: frame.reason },
+        );
         return;
       case 'resumed':
         // Someone else resumed the session: the agent's own pause is over too.
