@@ -1,0 +1,181 @@
+/**
+ * One soak agent: it beats, and now and then does one thing whose transitions are certain
+ * (every timing keeps a wide margin from the deadlines): pause and resume, go silent long
+ * enough for a warning and come back, go silent until the gateway times it out and come
+ * back as a new session, drop its connection and come back, or pause its beats briefly.
+ * It records the transitions each action must cause, in order: the soak's expectation.
+ */
+import { WebSocket } from 'ws';
+
+export interface Timing {
+  readonly timeoutMs: number;
+  readonly checkIntervalMs: number;
+  readonly maxMissedBeats: number;
+  readonly beatMs: number;
+}
+
+export type Action = 'pause' | 'warn' | 'timeout' | 'drop' | 'hush';
+
+const ACTIONS: readonly (readonly [Action, number])[] = [
+  ['pause', 0.3],
+  ['warn', 0.25],
+  ['timeout', 0.15],
+  ['drop', 0.2],
+  ['hush', 0.1],
+];
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function pick(random: () => number): Action {
+  let x = random();
+  for (const [action, weight] of ACTIONS) {
+    if (x < weight) return action;
+    x -= weight;
+  }
+  return 'hush';
+}
+
+export class SoakAgent {
+  /** The transition kinds this agent's actions must have caused, in order. */
+  readonly expected: string[] = [];
+  readonly actions: Record<Action, number> = { pause: 0, warn: 0, timeout: 0, drop: 0, hush: 0 };
+  private ws: WebSocket | undefined;
+  private beating = false;
+  private beatTimer: NodeJS.Timeout | undefined;
+  private stopping = false;
+  /** Ends the idle wait between actions early, on `stop()`. */
+  private wake: (() => void) | undefined;
+  /** Unexpected close codes (anything but our own drops and the 4010 we wait for). */
+  readonly surprises: number[] = [];
+
+  constructor(
+    readonly session: string,
+    private readonly url: string,
+    private readonly token: string,
+    private readonly timing: Timing,
+    private readonly random: () => number,
+  ) {}
+
+  /** Connects; `expect` is what the connect must emit (`registered` or `reconnected`). */
+  async connect(expect: string): Promise<void> {
+    const ws = new WebSocket(this.url, {
+      headers: { authorization: `Bearer ${this.token}` },
+      localAddress: '127.0.0.1',
+    });
+    let why = '';
+    ws.on('error', (e) => (why = e.message));
+    await new Promise<void>((resolve, reject) => {
+      ws.once('message', () => resolve());
+      ws.once('close', (code) =>
+        reject(new Error(`${this.session} closed ${code} before welcome ${why}`)),
+      );
+    });
+    this.expected.push(expect);
+    this.ws = ws;
+    this.startBeats();
+  }
+
+  /** Runs actions until `stop()`; resolves once the current action has finished. */
+  async run(): Promise<void> {
+    while (!this.stopping) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 8_000 + this.random() * 17_000);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+      if (this.stopping) break;
+      const action = pick(this.random);
+      this.actions[action] += 1;
+      await this[action]();
+    }
+  }
+
+  stop(): void {
+    this.stopping = true;
+    this.wake?.();
+  }
+
+  close(): void {
+    this.stopBeats();
+    this.ws?.terminate();
+  }
+
+  private send(frame: string): void {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(frame);
+  }
+
+  private startBeats(): void {
+    this.beating = true;
+    clearInterval(this.beatTimer);
+    this.beatTimer = setInterval(() => {
+      if (this.beating) this.send('{"type":"beat"}');
+    }, this.timing.beatMs);
+  }
+
+  private stopBeats(): void {
+    this.beating = false;
+    clearInterval(this.beatTimer);
+  }
+
+  /** A beat now, then silence: L is now. */
+  private lastBeatThenSilence(): void {
+    this.stopBeats();
+    this.send('{"type":"beat"}');
+  }
+
+  private async pause(): Promise<void> {
+    this.send('{"type":"pause","reason":"soak"}');
+    this.expected.push('paused');
+    await sleep(2_000 + this.random() * 2_000);
+    this.send('{"type":"resume"}');
+    this.expected.push('resumed');
+  }
+
+  /** Silent past the warning, back well before the next missed beat. */
+  private async warn(): Promise<void> {
+    const { timeoutMs, checkIntervalMs } = this.timing;
+    this.lastBeatThenSilence();
+    await sleep(timeoutMs + checkIntervalMs * 0.4);
+    this.expected.push('warning');
+    this.send('{"type":"beat"}');
+    this.expected.push('recovered');
+    this.startBeats();
+  }
+
+  /** Silent until the gateway times the session out and closes 4010; back as new. */
+  private async timeout(): Promise<void> {
+    const ws = this.ws;
+    const closed = new Promise<number>((resolve) => ws?.once('close', (code) => resolve(code)));
+    this.lastBeatThenSilence();
+    const code = await closed;
+    if (code !== 4010) this.surprises.push(code);
+    const { maxMissedBeats } = this.timing;
+    this.expected.push('warning');
+    for (let k = 2; k < maxMissedBeats; k++) this.expected.push('missed');
+    this.expected.push('timeout');
+    await sleep(300 + this.random() * 500);
+    await this.connect('registered');
+  }
+
+  /** The connection drops (no close frame); back before any deadline. */
+  private async drop(): Promise<void> {
+    this.lastBeatThenSilence();
+    const ws = this.ws;
+    const closed = new Promise<void>((resolve) => ws?.once('close', () => resolve()));
+    ws?.terminate();
+    await closed;
+    this.expected.push('disconnected');
+    await sleep(500 + this.random() * 500);
+    await this.connect('reconnected');
+  }
+
+  /** A short silence, well inside the timeout: no transition at all. */
+  private async hush(): Promise<void> {
+    this.lastBeatThenSilence();
+    await sleep(this.timing.timeoutMs / 2);
+    this.startBeats();
+  }
+}
