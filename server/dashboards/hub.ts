@@ -7,6 +7,7 @@ import type { GatewayContext } from '../context.js';
 import type { DashboardHub } from '../edges.js';
 import { createCommandListener, snapshotOf, type CommandDeps } from './commands.js';
 import { createEventLog } from './event-log.js';
+import { armDashboardExpiry, disarmDashboardExpiry } from './expiry.js';
 import { DashboardFanout } from './fanout.js';
 import { handshakeError, readDashboardAuth } from './handshake.js';
 import type { DashboardServer, DashboardSocket } from './types.js';
@@ -95,6 +96,7 @@ export function attachDashboards(httpServer: HttpServer, ctx: GatewayContext): D
 
   function onDisconnect(this: DashboardSocket, reason: string): void {
     fanout.remove(this);
+    disarmDashboardExpiry(this);
     ctx.metrics.connectionClosed('dashboard');
     const { user, tenant } = this.data.identity;
     log.info({ user, tenant, reason }, 'dashboard disconnected');
@@ -106,6 +108,7 @@ export function attachDashboards(httpServer: HttpServer, ctx: GatewayContext): D
     ctx.metrics.connectionOpened('dashboard');
     socket.onAny(onCommand);
     socket.on('disconnect', onDisconnect);
+    armDashboardExpiry(socket, ctx.clock, log);
     // Everything below runs in one tick: no transition can fall between the snapshot
     // (or the replay) and the live stream.
     fanout.add(socket);

@@ -13,6 +13,8 @@ export interface DashboardData {
   since: number | undefined;
   /** The subscribe filter; `undefined` means "everything of the tenant". */
   filter: CompiledFilter | undefined;
+  /** Fires at the token's `exp` (see `expiry.ts`). */
+  expiry?: NodeJS.Timeout | undefined;
 }
 
 type NoEvents = Record<string, never>;
