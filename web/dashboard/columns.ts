@@ -34,7 +34,7 @@ export const COLUMNS: readonly Column[] = [
   {
     sort: 'session',
     header: 'Session',
-    width: 11,
+    width: 10,
     cell: (r) => ({ text: r.session, className: 'mono', title: r.session }),
   },
   { sort: 'agentType', header: 'Agent type', width: 9, cell: (r) => plain(r.agentType) },
@@ -94,7 +94,7 @@ export const COLUMNS: readonly Column[] = [
 ];
 
 /** Width of the actions column in %, shown only with `sessions:control`. */
-export const ACTIONS_WIDTH = 15;
+export const ACTIONS_WIDTH = 16;
 
 function plain(text: string): CellContent {
   return { text, className: '' };
