@@ -225,6 +225,9 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     spreadMs: limits.shutdownSpreadMs,
     begin: () => {
       closing = true;
+      // No deadline fires while agents are being sent away: one closed early in the spread
+      // is alive elsewhere by the time its timeout would be due here (a false `timeout`).
+      monitor.stop();
     },
     agents,
     hub,
