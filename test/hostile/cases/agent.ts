@@ -124,5 +124,6 @@ export const agentCases: HostileCase[] = [
       return { open, paused: status?.paused, state: status?.state };
     },
     expected: { open: true, paused: false, state: 'healthy' },
+    inProcessOnly: true,
   },
 ];
