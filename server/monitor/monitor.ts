@@ -236,7 +236,7 @@ export class HeartbeatMonitor implements Monitor {
       for (let budget = this.settings.maxDuePerWake; budget > 0; budget--) {
         const at = this.store.earliestDeadline();
         const held = this.store.earliest();
-        if (at === undefined || at > now || held === undefined) break;
+        if (at === undefined || at > now || held === undefined || !this.running) break;
         this.apply(held, step(held.record, held.lastBeat, DUE, now, this.rules));
       }
     } finally {

@@ -93,4 +93,31 @@ describe('handler isolation', () => {
     h.scheduler.advance(0);
     expect(h.take()).toEqual(['warning@100 a warning 1', 'timeout@110 a timed_out 2']);
   });
+
+  test('a listener that stops the monitor stops the wake-up it runs in', () => {
+    const h = harness({ policy });
+    h.monitor.register('a', 'x');
+    h.monitor.register('b', 'x');
+    h.monitor.subscribe((t) => {
+      if (t.kind === 'warning') h.monitor.stop();
+    });
+    h.at(1_000); // both are due at 100, in one wake-up: the first warning stops it
+    const first = h.take().slice(2);
+    expect(first).toHaveLength(1);
+    h.monitor.start();
+    h.scheduler.advance(0);
+    const second = h.take();
+    expect(second).toHaveLength(1);
+    expect([...first, ...second].sort()).toEqual([
+      'warning@100 a warning 1',
+      'warning@100 b warning 1',
+    ]);
+  });
+
+  test('many sessions due at once are handled in chunks of maxDuePerWake, all at their time', () => {
+    const h = harness({ policy, maxDuePerWake: 3 });
+    for (let i = 0; i < 10; i++) h.monitor.register(`s${i}`, 'x');
+    h.at(100);
+    expect(h.take().filter((l) => l.startsWith('warning@100'))).toHaveLength(10);
+  });
 });
