@@ -62,11 +62,19 @@ export async function runMonitor(): Promise<Figure[]> {
         base(SEED, due.sweep),
         n === 1_000_000 ? 'ratio <= 0.01' : undefined,
       ),
+      figure(
+        'CPU over one check interval, none due',
+        'ms (CPU)',
+        n,
+        due.idleCore,
+        base(SEED, due.idleSweep),
+      ),
     );
     console.log(
       `n=${n}: register ${core.register.toFixed(0)} ns, beat ${core.beat.toFixed(0)} ns, ` +
         `${core.memory.toFixed(0)} B/session (+${bytesPerId.toFixed(0)} B id), ` +
-        `1% due: ${due.core.toFixed(2)} ms vs sweep ${due.sweep.toFixed(2)} ms`,
+        `1% due: ${due.core.toFixed(2)} ms vs sweep ${due.sweep.toFixed(2)} ms, ` +
+        `none due: ${due.idleCore.toFixed(3)} ms vs ${due.idleSweep.toFixed(2)} ms`,
     );
   }
   console.log(`load average before the real-timer run: ${load()}`);

@@ -132,6 +132,9 @@ export interface DueFigures {
   readonly core: number;
   /** ms of CPU over the interval: the baseline's one sweep. */
   readonly sweep: number;
+  /** The same over an interval in which nothing falls due. */
+  readonly idleCore: number;
+  readonly idleSweep: number;
 }
 
 /**
@@ -167,10 +170,19 @@ export function measureDue(ids: readonly string[]): DueFigures {
       if (!silent(i)) s.beat(ids[i] as string);
     }
   }
-  // Both stand at T0 + 15 s. The silent sessions fall due in (T0 + 30 s, T0 + 35 s].
-  core.tick(POLICY.timeoutMs - 15_000);
+  // Both stand at T0 + 15 s: nothing falls due before T0 + 30 s. The seed sweeps anyway.
   collect();
   let start = cpuNs();
+  core.tick(POLICY.checkIntervalMs);
+  const idleCore = nsSince(start) / 1e6;
+  collect();
+  start = cpuNs();
+  seed.seed.sweep(T0 + 20_000);
+  const idleSweep = nsSince(start) / 1e6;
+  // The silent sessions fall due in (T0 + 30 s, T0 + 35 s].
+  core.tick(POLICY.timeoutMs - 20_000);
+  collect();
+  start = cpuNs();
   core.tick(POLICY.checkIntervalMs);
   const coreMs = nsSince(start) / 1e6;
 
@@ -184,5 +196,5 @@ export function measureDue(ids: readonly string[]): DueFigures {
       `due: core ${coreWarnings} warnings, sweep ${seedWarnings}, expected ${n / 100}`,
     );
   }
-  return { n, due: coreWarnings, core: coreMs, sweep: sweepMs };
+  return { n, due: coreWarnings, core: coreMs, sweep: sweepMs, idleCore, idleSweep };
 }
