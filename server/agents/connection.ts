@@ -8,6 +8,7 @@ import { encodeGatewayFrame, type GatewayFrame } from '../../shared/gateway-fram
 import type { GatewayContext } from '../context.js';
 import type { MonitorTransition } from '../monitor/types.js';
 import { agentIdentity, type AgentIdentity } from '../auth/identity.js';
+import { agentReaction } from './reaction.js';
 import { RefusalWindow } from './refusal-window.js';
 import { ConnectionRegistry } from './registry.js';
 import { TokenBucket } from './token-bucket.js';
@@ -170,33 +171,10 @@ export class AgentConnection {
   /** A transition of this connection's session, from the monitor. */
   onTransition(t: MonitorTransition): void {
     if (this.phase !== 'open') return;
-    switch (t.kind) {
-      case 'warning':
-      case 'missed':
-        if (t.missedBeats < t.maxMissedBeats) {
-          this.send({ type: 'warning', missedBeats: t.missedBeats });
-        }
-        return;
-      case 'paused':
-        if (t.by !== undefined && t.by !== 'agent') {
-          this.send(
-            t.reason === undefined
-              ? { type: 'paused', by: t.by }
-              : { type: 'paused', by: t.by, reason: t.reason },
-          );
-        }
-        return;
-      case 'resumed':
-        if (t.by !== undefined && t.by !== 'agent') this.send({ type: 'resumed', by: t.by });
-        return;
-      case 'timeout':
-        return this.detach(CloseCode.TimedOut, 'session timed out');
-      case 'unregistered':
-        // Our own `bye` detaches before unregistering, so this is a dashboard or the API.
-        return this.detach(CloseCode.Unregistered, 'session unregistered');
-      default:
-        return;
-    }
+    const reaction = agentReaction(t);
+    if (reaction === undefined) return;
+    if ('send' in reaction) this.send(reaction.send);
+    else this.detach(reaction.close, reaction.reason);
   }
 
   logFields(): { session: string; tenant: string; agentType: string } {
