@@ -56,23 +56,42 @@ export class SoakAgent {
     private readonly random: () => number,
   ) {}
 
-  /** Connects; `expect` is what the connect must emit (`registered` or `reconnected`). */
+  /**
+   * Connects; `expect` is what the connect must emit (`registered` or `reconnected`). An
+   * upgrade answered with an HTTP error (a 408 or 503 on a starved machine) never reached
+   * the monitor, so it is retried, as an SDK would.
+   */
   async connect(expect: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.open();
+      if (outcome === undefined) break;
+      if (outcome.status === undefined || attempt >= 10) {
+        throw new Error(`${this.session}: ${outcome.why}`);
+      }
+      await sleep(200 * attempt + this.random() * 300);
+    }
+    this.expected.push(expect);
+    this.startBeats();
+  }
+
+  /** One upgrade: undefined once welcomed, else why (with the HTTP status, if any). */
+  private async open(): Promise<{ status?: number; why: string } | undefined> {
     const ws = new WebSocket(this.url, {
       headers: { authorization: `Bearer ${this.token}` },
       localAddress: '127.0.0.1',
     });
-    let why = '';
-    ws.on('error', (e) => (why = e.message));
-    await new Promise<void>((resolve, reject) => {
-      ws.once('message', () => resolve());
-      ws.once('close', (code) =>
-        reject(new Error(`${this.session} closed ${code} before welcome ${why}`)),
-      );
+    ws.on('error', () => {});
+    return new Promise((resolve) => {
+      ws.once('message', () => {
+        this.ws = ws;
+        resolve(undefined);
+      });
+      ws.once('unexpected-response', (_req, res) => {
+        ws.terminate();
+        resolve({ status: res.statusCode ?? 0, why: `upgrade answered ${res.statusCode}` });
+      });
+      ws.once('close', (code) => resolve({ why: `closed ${code} before welcome` }));
     });
-    this.expected.push(expect);
-    this.ws = ws;
-    this.startBeats();
   }
 
   /** Runs actions until `stop()`; resolves once the current action has finished. */
