@@ -2,7 +2,11 @@
 export type { AgentEvents } from './agent/agent-events.js';
 export { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './agent/backoff.js';
 export type { BeatMode } from './agent/beater.js';
-export { DashboardClient, type DashboardClientOptions } from './dashboard/dashboard-client.js';
+export {
+  DashboardClient,
+  type DashboardClientOptions,
+  type SocketFactory,
+} from './dashboard/dashboard-client.js';
 export type { DashboardEvents } from './dashboard/dashboard-events.js';
 export { applyTransition } from './dashboard/mirror.js';
 export { tokenExpiry, type TokenSource } from './token.js';

@@ -2,56 +2,45 @@ import '../dispose-polyfill.js';
 import { encodeAgentFrame, type AgentFrame } from '../../shared/agent-frames.js';
 import { PulsegateError } from '../../shared/errors.js';
 import { decodeGatewayFrame, type WelcomeFrame } from '../../shared/gateway-frames.js';
-import { MAX_TEXT_LENGTH } from '../../shared/limits.js';
+import { Deferred } from '../deferred.js';
 import { TypedEmitter } from '../emitter.js';
-import { fetchToken, tokenExpiry, type TokenSource } from '../token.js';
+import { fetchToken, tokenExpiry } from '../token.js';
 import type { AgentEvents } from './agent-events.js';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import {
+  resolveAgentOptions,
+  type AgentClientOptions,
+  type ResolvedAgentOptions,
+} from './agent-options.js';
+import { backoffDelay } from './backoff.js';
 import { Beater, type BeatMode } from './beater.js';
 import { closeDecision } from './close-policy.js';
-import { TokenRefresher } from './token-refresher.js';
-import { agentEndpointUrl, type Connection, type Transport } from './transport.js';
+import { AgentIntent } from './intent.js';
 import { refusalError } from './refusal.js';
+import { TokenRefresher } from './token-refresher.js';
+import type { Connection, Transport } from './transport.js';
 
-/** Options of every agent client, in Node and in the browser. */
-export interface AgentClientOptions {
-  /** The gateway, e.g. `ws://127.0.0.1:7070` (`/v1/agent` is appended). */
-  readonly url: string;
-  /** A token, or a function giving a fresh one; only a function allows refresh. */
-  readonly token: TokenSource;
-  /** Reconnect after a drop (default true), optionally with other backoff bounds. */
-  readonly reconnect?: boolean | Partial<BackoffOptions>;
-  /** Random source of the backoff jitter, in [0, 1) (default `Math.random`). */
-  readonly random?: () => number;
-  /** Time allowed from opening a connection to its `welcome` (default 10,000 ms). */
-  readonly connectTimeoutMs?: number;
-  /** Time allowed for the gateway's close after `bye` (default 5,000 ms). */
-  readonly closeTimeoutMs?: number;
-  /** Refresh a token this long before its `exp` (default 30,000 ms). */
-  readonly refreshMarginMs?: number;
-}
+export type { AgentClientOptions } from './agent-options.js';
 
+/**
+ * - `idle`: not connected, and `connect()` may be called (again, after a failed first try);
+ * - `connecting`: a connection is opening and waits for its `welcome`;
+ * - `open`: welcomed; beats run;
+ * - `waiting`: between connections, in the backoff delay;
+ * - `closing`: `bye` sent, waiting for the gateway's close;
+ * - `closed`: for good.
+ */
 type Phase = 'idle' | 'connecting' | 'open' | 'waiting' | 'closing' | 'closed';
-
-interface Pending<T> {
-  resolve(value: T): void;
-  reject(error: unknown): void;
-}
 
 /**
  * The runtime-neutral agent client; the Node and browser entries bind it to a
  * transport. Use `AgentClient` from `pulsegate/client`.
  */
 export class AgentClientCore extends TypedEmitter<AgentEvents> {
-  readonly #url: string;
-  readonly #source: TokenSource;
+  readonly #options: ResolvedAgentOptions;
   readonly #transport: Transport;
   readonly #mode: BeatMode;
-  readonly #backoff: BackoffOptions | undefined;
-  readonly #random: () => number;
-  readonly #connectTimeoutMs: number;
-  readonly #closeTimeoutMs: number;
   readonly #refresher: TokenRefresher | undefined;
+  readonly #intent = new AgentIntent();
 
   #phase: Phase = 'idle';
   #conn: Connection | undefined;
@@ -61,37 +50,29 @@ export class AgentClientCore extends TypedEmitter<AgentEvents> {
   #established = false;
   #welcome: WelcomeFrame | undefined;
   #refusedStatus: number | undefined;
-  #ownPause: { reason?: string } | undefined;
-  #lastStatus: string | undefined;
+  /** One timer at a time: the welcome deadline, the backoff delay or the bye deadline. */
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #connecting: Promise<WelcomeFrame> | undefined;
-  #pendingConnect: Pending<WelcomeFrame> | undefined;
-  #closed: Promise<void> | undefined;
-  #pendingClose: Pending<void> | undefined;
+  #connecting: Deferred<WelcomeFrame> | undefined;
+  #closed: Deferred<void> | undefined;
 
   constructor(options: AgentClientOptions, transport: Transport, mode: BeatMode) {
     super();
-    this.#url = agentEndpointUrl(options.url).toString();
-    this.#source = options.token;
+    this.#options = resolveAgentOptions(options);
     this.#transport = transport;
     this.#mode = transport.canPing ? mode : 'message';
-    const reconnect = options.reconnect ?? true;
-    this.#backoff =
-      reconnect === false
-        ? undefined
-        : { ...DEFAULT_BACKOFF, ...(reconnect === true ? {} : reconnect) };
-    this.#random = options.random ?? Math.random;
-    this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
-    this.#closeTimeoutMs = options.closeTimeoutMs ?? 5_000;
     const source = options.token;
     this.#refresher =
       typeof source === 'string'
         ? undefined
         : new TokenRefresher(
             source,
-            options.refreshMarginMs ?? 30_000,
+            this.#options.refreshMarginMs,
             (token) => this.#refreshed(token),
-            (error) => this.emit('error', asPulsegateError(error, 'token refresh failed')),
+            (cause) =>
+              this.emit(
+                'error',
+                new PulsegateError('unavailable', 'token refresh failed', { cause }),
+              ),
           );
   }
 
@@ -115,36 +96,24 @@ export class AgentClientCore extends TypedEmitter<AgentEvents> {
     if (this.#phase === 'closed' || this.#phase === 'closing') {
       return Promise.reject(new PulsegateError('invalid', 'this client is closed'));
     }
-    if (this.#connecting !== undefined) return this.#connecting;
-    this.#connecting = new Promise<WelcomeFrame>((resolve, reject) => {
-      this.#pendingConnect = { resolve, reject };
-    });
-    this.#connecting.catch(() => undefined);
+    if (this.#connecting !== undefined) return this.#connecting.promise;
+    this.#connecting = new Deferred();
     void this.#attemptConnect();
-    return this.#connecting;
+    return this.#connecting.promise;
   }
 
   /** Sends a beat carrying `text`, shown to dashboards (at most 256 chars). */
   status(text: string): void {
-    if (text.length > MAX_TEXT_LENGTH) {
-      throw new PulsegateError('invalid', `status is at most ${MAX_TEXT_LENGTH} chars`);
-    }
-    this.#lastStatus = text;
-    this.#send({ type: 'beat', status: text });
+    this.#send(this.#intent.status(text));
   }
 
-  /** Pauses the session; the pause is re-sent after a reconnect until `resume()`. */
+  /** Pauses the session; the pause is made again after a reconnect, until `resume()`. */
   pause(reason?: string): void {
-    if (reason !== undefined && reason.length > MAX_TEXT_LENGTH) {
-      throw new PulsegateError('invalid', `reason is at most ${MAX_TEXT_LENGTH} chars`);
-    }
-    this.#ownPause = reason === undefined ? {} : { reason };
-    this.#send(reason === undefined ? { type: 'pause' } : { type: 'pause', reason });
+    this.#send(this.#intent.pause(reason));
   }
 
   resume(): void {
-    this.#ownPause = undefined;
-    this.#send({ type: 'resume' });
+    this.#send(this.#intent.resume());
   }
 
   /**
@@ -152,11 +121,8 @@ export class AgentClientCore extends TypedEmitter<AgentEvents> {
    * the connection. Between connections it just stops: there is no session to say bye on.
    */
   close(): Promise<void> {
-    if (this.#closed !== undefined) return this.#closed;
-    if (this.#phase === 'closed') return (this.#closed = Promise.resolve());
-    this.#closed = new Promise<void>((resolve, reject) => {
-      this.#pendingClose = { resolve, reject };
-    });
+    if (this.#closed !== undefined) return this.#closed.promise;
+    this.#closed = new Deferred();
     const conn = this.#conn;
     if (this.#phase === 'open' && conn !== undefined) {
       this.#phase = 'closing';
@@ -165,12 +131,14 @@ export class AgentClientCore extends TypedEmitter<AgentEvents> {
       this.#timer = setTimeout(() => {
         conn.terminate();
         this.#finish(1006, 'no close from the gateway after bye');
-      }, this.#closeTimeoutMs);
+      }, this.#options.closeTimeoutMs);
     } else {
       conn?.close(1000);
       this.#finish(1000, 'closed by the client');
+      // Already closed (4009, 4011...): #finish did nothing, so settle here.
+      this.#closed.resolve();
     }
-    return this.#closed;
+    return this.#closed.promise;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -182,20 +150,24 @@ export class AgentClientCore extends TypedEmitter<AgentEvents> {
     this.#refusedStatus = undefined;
     let token: string;
     try {
-      token = await fetchToken(this.#source);
+      token = await fetchToken(this.#options.token);
     } catch (error) {
-      if (this.#phase !== 'connecting') return;
-      this.#failedAttempt(1006, 'the token function failed', error);
+      if (this.#phase === 'connecting')
+        this.#failedAttempt(1006, 'the token function failed', error);
       return;
     }
     if (this.#phase !== 'connecting') return;
     const expiresAt = tokenExpiry(token);
-    if (typeof this.#source === 'string' && expiresAt !== undefined && expiresAt <= Date.now()) {
+    if (
+      typeof this.#options.token === 'string' &&
+      expiresAt !== undefined &&
+      expiresAt <= Date.now()
+    ) {
       this.#failedAttempt(4001, 'the token has expired', undefined);
       return;
     }
     this.#token = token;
-    const conn = this.#transport.open(this.#url, token, {
+    const conn = this.#transport.open(this.#options.url, token, {
       open: () => undefined,
       message: (text) => {
         if (this.#conn === conn) this.#onMessage(text);
@@ -211,7 +183,10 @@ export class AgentClientCore extends TypedEmitter<AgentEvents> {
       },
     });
     this.#conn = conn;
-    this.#timer = setTimeout(() => this.#drop('no welcome in time'), this.#connectTimeoutMs);
+    this.#timer = setTimeout(
+      () => this.#drop('no welcome in time'),
+      this.#options.connectTimeoutMs,
+    );
   }
 
   #onMessage(text: string): void {
@@ -220,25 +195,19 @@ export class AgentClientCore extends TypedEmitter<AgentEvents> {
     if (frame instanceof PulsegateError) return;
     switch (frame.type) {
       case 'welcome':
-        this.#onWelcome(frame);
-        return;
+        return this.#onWelcome(frame);
       case 'warning':
-        this.emit('warning', { missedBeats: frame.missedBeats });
-        return;
+        return this.emit('warning', { missedBeats: frame.missedBeats });
       case 'paused':
-        this.emit(
+        return this.emit(
           'paused',
           frame.reason === undefined ? { by: frame.by } : { by: frame.by, reason: frame.reason },
         );
-        return;
       case 'resumed':
-        // Someone else resumed the session: the agent's own pause is over too.
-        this.#ownPause = undefined;
-        this.emit('resumed', { by: frame.by });
-        return;
+        this.#intent.resumedByOthers();
+        return this.emit('resumed', { by: frame.by });
       case 'error':
-        this.emit('error', new PulsegateError(frame.code, frame.message));
-        return;
+        return this.emit('error', new PulsegateError(frame.code, frame.message));
     }
   }
 
@@ -254,14 +223,10 @@ export class AgentClientCore extends TypedEmitter<AgentEvents> {
     this.#refresher?.schedule(this.#token);
     const reconnect = this.#established;
     this.#established = true;
-    // A pause made by the agent ends when its connection drops: make it again.
-    if (reconnect && this.#ownPause !== undefined) this.pause(this.#ownPause.reason);
-    if (reconnect && this.#lastStatus !== undefined)
-      this.#send({ type: 'beat', status: this.#lastStatus });
+    if (reconnect) for (const frame of this.#intent.replay()) this.#send(frame);
     this.emit('welcome', welcome);
     if (reconnect) this.emit('reconnected', welcome);
-    this.#pendingConnect?.resolve(welcome);
-    this.#pendingConnect = undefined;
+    this.#connecting?.resolve(welcome);
   }
 
   #onClose(code: number, reason: string): void {
@@ -269,44 +234,37 @@ export class AgentClientCore extends TypedEmitter<AgentEvents> {
     this.#conn = undefined;
     this.#stopConnectionWork();
     this.#clearTimer();
-    if (this.#phase === 'closing') {
-      this.#finish(code, reason);
-      return;
-    }
-    if (!this.#established) {
-      this.#failedAttempt(code, reason, undefined);
-      return;
-    }
+    if (this.#phase === 'closing') return this.#finish(code, reason);
+    if (!this.#established) return this.#failedAttempt(code, reason, undefined);
     const decision = closeDecision({
       code,
       refusedStatus: this.#refusedStatus,
-      renewableToken: typeof this.#source !== 'string',
+      renewableToken: typeof this.#options.token !== 'string',
     });
-    const willReconnect = decision.reconnect && this.#backoff !== undefined;
+    const willReconnect = decision.reconnect && this.#options.backoff !== undefined;
     if (wasOpen) this.emit('disconnected', { code, reason, willReconnect });
     if (willReconnect) this.#scheduleReconnect();
     else this.#finish(code, reason);
   }
 
-  /** The first connect failed: reject `connect()` and return to idle. */
+  /** An attempt that got no welcome. */
   #failedAttempt(code: number, reason: string, cause: unknown): void {
     if (this.#established) {
-      // A reconnect attempt that could not even start (the token function failed, or a
-      // fixed token expired): the latter can never succeed.
+      // A reconnect that could not even start: an expired fixed token never will.
       if (code === 4001) this.#finish(code, reason);
       else this.#scheduleReconnect();
       return;
     }
+    // The first connect: reject it, and let the caller try again.
     this.#phase = 'idle';
     this.#conn = undefined;
+    const connecting = this.#connecting;
     this.#connecting = undefined;
-    const error = refusalError(code, reason, this.#refusedStatus, this.#transport, cause);
-    this.#pendingConnect?.reject(error);
-    this.#pendingConnect = undefined;
+    connecting?.reject(refusalError(code, reason, this.#refusedStatus, this.#transport, cause));
   }
 
   #scheduleReconnect(): void {
-    const delay = backoffDelay(this.#attempt, this.#random, this.#backoff);
+    const delay = backoffDelay(this.#attempt, this.#options.random, this.#options.backoff);
     this.#attempt += 1;
     this.#phase = 'waiting';
     this.#timer = setTimeout(() => void this.#attemptConnect(), delay);
@@ -346,16 +304,8 @@ export class AgentClientCore extends TypedEmitter<AgentEvents> {
     this.#conn = undefined;
     this.#stopConnectionWork();
     this.#clearTimer();
-    this.#pendingConnect?.reject(new PulsegateError('unavailable', `closed: ${reason}`));
-    this.#pendingConnect = undefined;
+    this.#connecting?.reject(new PulsegateError('unavailable', `closed: ${reason}`));
     this.emit('closed', { code, reason });
-    this.#pendingClose?.resolve();
-    this.#pendingClose = undefined;
+    this.#closed?.resolve();
   }
-}
-
-function asPulsegateError(error: unknown, message: string): PulsegateError {
-  return error instanceof PulsegateError
-    ? error
-    : new PulsegateError('unavailable', message, { cause: error });
 }

@@ -1,49 +1,24 @@
 import '../dispose-polyfill.js';
-import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
-import {
-  DASHBOARD_NAMESPACE,
-  type Snapshot,
-  type SubscribeFilter,
-} from '../../shared/dashboard.js';
+import type { Socket } from 'socket.io-client';
+import type { Snapshot, SubscribeFilter } from '../../shared/dashboard.js';
 import { PulsegateError } from '../../shared/errors.js';
 import type { JsonRecord } from '../../shared/record.js';
 import type { SessionStatus } from '../../shared/session.js';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../agent/backoff.js';
+import { backoffDelay } from '../agent/backoff.js';
+import { Deferred } from '../deferred.js';
 import { TypedEmitter } from '../emitter.js';
-import { fetchToken, type TokenSource } from '../token.js';
+import { fetchToken } from '../token.js';
+import { sendCommand } from './commands.js';
 import type { DashboardEvents } from './dashboard-events.js';
-import { readAck, readSessionList, readSnapshot, readTransition } from './decode.js';
+import {
+  resolveDashboardOptions,
+  type DashboardClientOptions,
+  type ResolvedDashboardOptions,
+} from './dashboard-options.js';
+import { readSessionList, readSnapshot, readTransition } from './decode.js';
 import { SessionMirror } from './mirror.js';
 
-export interface DashboardClientOptions {
-  /** The gateway, e.g. `http://127.0.0.1:7070` (the `/dashboard` namespace is appended). */
-  readonly url: string;
-  /** A token with `sessions:read`, or a function giving a fresh one on every connect. */
-  readonly token: TokenSource;
-  /** Time a command waits for its acknowledgement (default 10,000 ms). */
-  readonly timeoutMs?: number;
-  /** Resynchronise when an unfiltered stream skips a `seq` (default true). */
-  readonly resyncOnGap?: boolean;
-  /** Socket.IO transports (default `['websocket']`). */
-  readonly transports?: ('websocket' | 'polling' | 'webtransport')[];
-  /** Bounds of the reconnect backoff (default 0.5 s to 30 s). */
-  readonly reconnect?: Partial<BackoffOptions>;
-  /** Random source of the backoff jitter (default `Math.random`). */
-  readonly random?: () => number;
-  /** socket.io-client's `io` (injectable, e.g. to reach the Socket.IO socket it makes). */
-  readonly io?: SocketFactory;
-}
-
-/** How the client makes its Socket.IO socket: socket.io-client's `io` by default. */
-export type SocketFactory = (
-  url: string,
-  options: Partial<ManagerOptions & SocketOptions>,
-) => Socket;
-
-interface Pending {
-  resolve(): void;
-  reject(error: unknown): void;
-}
+export type { DashboardClientOptions, SocketFactory } from './dashboard-options.js';
 
 /**
  * A dashboard's live, always-consistent view of a gateway's sessions.
@@ -57,14 +32,7 @@ interface Pending {
  * ```
  */
 export class DashboardClient extends TypedEmitter<DashboardEvents> {
-  readonly #url: string;
-  readonly #source: TokenSource;
-  readonly #timeoutMs: number;
-  readonly #resyncOnGap: boolean;
-  readonly #transports: ('websocket' | 'polling' | 'webtransport')[];
-  readonly #backoff: BackoffOptions;
-  readonly #random: () => number;
-  readonly #io: SocketFactory;
+  readonly #options: ResolvedDashboardOptions;
   readonly #mirror = new SessionMirror();
 
   #socket: Socket | undefined;
@@ -79,19 +47,12 @@ export class DashboardClient extends TypedEmitter<DashboardEvents> {
   #closed = false;
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #connecting: Promise<void> | undefined;
-  #pendingConnect: Pending | undefined;
+  /** The first connect, until its snapshot is applied or it fails. */
+  #connecting: Deferred<void> | undefined;
 
   constructor(options: DashboardClientOptions) {
     super();
-    this.#url = dashboardUrl(options.url);
-    this.#source = options.token;
-    this.#timeoutMs = options.timeoutMs ?? 10_000;
-    this.#resyncOnGap = options.resyncOnGap ?? true;
-    this.#transports = options.transports ?? ['websocket'];
-    this.#backoff = { ...DEFAULT_BACKOFF, ...options.reconnect };
-    this.#random = options.random ?? Math.random;
-    this.#io = options.io ?? io;
+    this.#options = resolveDashboardOptions(options);
   }
 
   /** Every visible session, keyed by id; always current while connected. */
@@ -115,18 +76,17 @@ export class DashboardClient extends TypedEmitter<DashboardEvents> {
    */
   connect(): Promise<void> {
     if (this.#closed) return Promise.reject(new PulsegateError('invalid', 'this client is closed'));
-    if (this.#connecting !== undefined) return this.#connecting;
-    this.#connecting = new Promise<void>((resolve, reject) => {
-      this.#pendingConnect = { resolve, reject };
-    });
-    this.#connecting.catch(() => undefined);
-    const socket = this.#io(this.#url, {
+    if (this.#connecting !== undefined) return this.#connecting.promise;
+    const connecting = new Deferred<void>();
+    this.#connecting = connecting;
+    const { io, url, transports, backoff } = this.#options;
+    const socket = io(url, {
       autoConnect: false,
-      transports: this.#transports,
-      reconnectionDelay: this.#backoff.minMs,
-      reconnectionDelayMax: this.#backoff.maxMs,
+      transports,
+      reconnectionDelay: backoff.minMs,
+      reconnectionDelayMax: backoff.maxMs,
       auth: (cb) => {
-        fetchToken(this.#source).then(
+        fetchToken(this.#options.token).then(
           (token) => cb(this.#auth(token)),
           () => cb({ token: '' }),
         );
@@ -139,7 +99,7 @@ export class DashboardClient extends TypedEmitter<DashboardEvents> {
     socket.on('disconnect', (reason) => this.#onDisconnect(reason));
     socket.on('connect_error', (error) => this.#onConnectError(socket, error.message));
     socket.connect();
-    return this.#connecting;
+    return connecting.promise;
   }
 
   /** Pauses a session (needs `sessions:control`). */
@@ -180,8 +140,7 @@ export class DashboardClient extends TypedEmitter<DashboardEvents> {
     this.#closed = true;
     this.#clearTimer();
     this.#socket?.disconnect();
-    this.#pendingConnect?.reject(new PulsegateError('unavailable', 'closed before connected'));
-    this.#pendingConnect = undefined;
+    this.#connecting?.reject(new PulsegateError('unavailable', 'closed before connected'));
   }
 
   [Symbol.dispose](): void {
@@ -220,8 +179,7 @@ export class DashboardClient extends TypedEmitter<DashboardEvents> {
     this.#mirror.replace(snapshot);
     this.#synced = true;
     this.emit('sync', { seq: snapshot.seq, reset: snapshot.reset, sessions: this.sessions });
-    this.#pendingConnect?.resolve();
-    this.#pendingConnect = undefined;
+    this.#connecting?.resolve();
   }
 
   #onTransition(value: unknown): void {
@@ -231,7 +189,7 @@ export class DashboardClient extends TypedEmitter<DashboardEvents> {
       this.emit('error', new PulsegateError('invalid', 'malformed transition'));
       return;
     }
-    const strict = this.#resyncOnGap && this.#filter === undefined;
+    const strict = this.#options.resyncOnGap && this.#filter === undefined;
     const result = this.#mirror.apply(transition, strict);
     if (result === 'applied') this.emit('change', transition);
     // A stale seq on a live stream means the deployment's seq went back (a restarted
@@ -274,13 +232,13 @@ export class DashboardClient extends TypedEmitter<DashboardEvents> {
   #onConnectError(socket: Socket, message: string): void {
     if (this.#closed) return;
     const refused = message === 'unauthorized' || message === 'forbidden';
-    if (this.#pendingConnect !== undefined) {
-      const code = message === 'unauthorized' || message === 'forbidden' ? message : 'unavailable';
+    const connecting = this.#connecting;
+    if (connecting !== undefined && !connecting.settled) {
+      // The first connect failed: reject it, and let the caller try again.
       const text = refused
         ? `the gateway refused the dashboard: ${message}`
         : `could not connect: ${message}`;
-      this.#pendingConnect.reject(new PulsegateError(code, text));
-      this.#pendingConnect = undefined;
+      connecting.reject(new PulsegateError(refused ? message : 'unavailable', text));
       this.#connecting = undefined;
       socket.disconnect();
       this.#socket = undefined;
@@ -288,7 +246,7 @@ export class DashboardClient extends TypedEmitter<DashboardEvents> {
     }
     // A transport error: Socket.IO's manager is already retrying.
     if (socket.active) return;
-    if (message === 'unauthorized' && typeof this.#source !== 'string') {
+    if (message === 'unauthorized' && typeof this.#options.token !== 'string') {
       this.#scheduleReconnect();
       return;
     }
@@ -298,43 +256,17 @@ export class DashboardClient extends TypedEmitter<DashboardEvents> {
 
   #scheduleReconnect(): void {
     this.#clearTimer();
-    const delay = backoffDelay(this.#attempt, this.#random, this.#backoff);
+    const delay = backoffDelay(this.#attempt, this.#options.random, this.#options.backoff);
     this.#attempt += 1;
     this.#timer = setTimeout(() => this.#socket?.connect(), delay);
   }
 
   #command(name: string, args: object): Promise<JsonRecord> {
-    const socket = this.#socket;
-    if (socket === undefined || !socket.connected) {
-      return Promise.reject(new PulsegateError('unavailable', `${name}: not connected`));
-    }
-    return new Promise<JsonRecord>((resolve, reject) => {
-      socket.timeout(this.#timeoutMs).emit(name, args, (error: unknown, ack: unknown) => {
-        if (error !== null && error !== undefined) {
-          reject(
-            new PulsegateError('timeout', `${name}: no acknowledgement in ${this.#timeoutMs} ms`),
-          );
-          return;
-        }
-        const result = readAck(ack);
-        if (result instanceof PulsegateError) reject(result);
-        else resolve(result);
-      });
-    });
+    return sendCommand(this.#socket, name, args, this.#options.timeoutMs);
   }
 
   #clearTimer(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
   }
-}
-
-/** The dashboard namespace's URL on the gateway at `base`. */
-function dashboardUrl(base: string): string {
-  const url = new URL(base);
-  if (url.protocol === 'ws:') url.protocol = 'http:';
-  if (url.protocol === 'wss:') url.protocol = 'https:';
-  url.pathname = DASHBOARD_NAMESPACE;
-  url.search = '';
-  return url.toString();
 }
