@@ -16,12 +16,14 @@ import { profiled } from '../servers/profile-window.js';
 
 const STEP_MS = 1500;
 const SETTLE_MS = 500;
-const GROWTH = 1.2;
+const GROWTH = 1.3;
 
 interface Capacity {
   readonly rate: number;
   /** True when the generator, not the server, stopped the climb. */
   readonly generatorBound: boolean;
+  /** False when no step kept up: `rate` is then the highest rate received. */
+  readonly sustained: boolean;
   readonly steps: number;
 }
 
@@ -30,7 +32,8 @@ async function counter(server: ServerHandle, mode: 'message' | 'ping'): Promise<
 }
 
 async function capacity(server: ServerHandle, loader: AgentLoader, mode: 'message' | 'ping') {
-  let rate = 20_000 * benchScale();
+  let rate = 10_000 * benchScale();
+  let peak = 0;
   let best = 0;
   let steps = 0;
   let misses = 0;
@@ -51,6 +54,7 @@ async function capacity(server: ServerHandle, loader: AgentLoader, mode: 'messag
     const received = (s1 - s0) / seconds;
     const sent = (c1.sent - c0.sent) / seconds;
     const kept = received >= 0.95 * sent;
+    peak = Math.max(peak, received);
     if (kept) best = Math.max(best, received);
     if (sent < 0.95 * rate) {
       generatorBound = kept;
@@ -65,7 +69,9 @@ async function capacity(server: ServerHandle, loader: AgentLoader, mode: 'messag
   }
   await loader.pace('none', 0);
   await sleep(SETTLE_MS);
-  const result: Capacity = { rate: best, generatorBound, steps };
+  // Not one step kept up (a loaded machine): report what it did take, flagged.
+  const sustained = best > 0;
+  const result: Capacity = { rate: sustained ? best : peak, generatorBound, sustained, steps };
   return result;
 }
 
@@ -122,7 +128,8 @@ export async function runIngest(): Promise<Figure[]> {
   const gatewayServer = await startGateway({ env: HOLD_POLICY });
   const gw = await measure(gatewayServer, agents, 'ig-').finally(() => gatewayServer.stop());
   const name = 'bare ws';
-  const note = (c: Capacity) => (c.generatorBound ? ' (generator-bound)' : '');
+  const note = (c: Capacity) =>
+    c.generatorBound ? ' (generator-bound)' : c.sustained ? '' : ' (not sustained)';
   return [
     figure(`beat messages per second${note(gw.message)}`, 'beats/s', gw.agents, gw.message.rate, {
       name: `${name}${note(bare.message)}`,
