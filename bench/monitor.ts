@@ -26,10 +26,10 @@ export async function runMonitor(): Promise<Figure[]> {
     const bytesPerId = idBytes(Math.min(n, 100_000));
     const base = (name: string, value: number, target?: string) => ({ name, value, target });
     figures.push(
-      figure('register', 'ns/op (CPU)', n, core.register, base(SEED, seed.register)),
+      figure('register', 'ns/op', n, core.register, base(SEED, seed.register)),
       figure(
         'beat (median of batch means)',
-        'ns/op (CPU)',
+        'ns/op',
         n,
         core.beat,
         base(SEED, seed.beat),
@@ -56,7 +56,7 @@ export async function runMonitor(): Promise<Figure[]> {
     figures.push(
       figure(
         'CPU over one check interval, 1% due',
-        'ms (CPU)',
+        'ms',
         n,
         due.core,
         base(SEED, due.sweep),
@@ -64,7 +64,7 @@ export async function runMonitor(): Promise<Figure[]> {
       ),
       figure(
         'CPU over one check interval, none due',
-        'ms (CPU)',
+        'ms',
         n,
         due.idleCore,
         base(SEED, due.idleSweep),

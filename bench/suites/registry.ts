@@ -4,6 +4,7 @@
  */
 import { liveChildren } from '../lib/children.js';
 import { printFigures, writeResult, type BenchResult, type Figure } from '../lib/result.js';
+import { runCluster } from './cluster.js';
 import { runConnections } from './connections.js';
 import { runFanout } from './fanout.js';
 import { runHttp } from './http.js';
@@ -16,6 +17,7 @@ export const SUITES: Readonly<Record<string, () => Promise<Figure[]>>> = {
   lateness: runLateness,
   fanout: runFanout,
   http: runHttp,
+  cluster: runCluster,
 };
 
 export const SUITE_NAMES: readonly string[] = Object.keys(SUITES);
