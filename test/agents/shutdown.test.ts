@@ -6,7 +6,7 @@ import { agentToken } from '../support/tokens.js';
 describe('agent endpoint shutdown', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ policy: { timeoutMs: 60_000 }, limits: { shutdownSpreadMs: 400 } });
+    h = await startHarness({ policy: { timeoutMs: 60_000 }, limits: { shutdownSpreadMs: 1_200 } });
   });
   afterAll(() => h.close()); // idempotent
 
@@ -33,9 +33,10 @@ describe('agent endpoint shutdown', () => {
     expect(await Promise.all(codes)).toEqual([1001, 1001, 1001, 1001]);
     await done;
     expect(await h.connections('agent')).toBe(0);
-    // Spread: the last close comes well after the first (4 agents over 400 ms: 0, 100, 200, 300).
-    expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(200);
-    expect(Math.max(...times) - started).toBeLessThan(2_000);
+    // Spread: 4 agents over 1.2 s close at 0, 300, 600 and 900 ms. Overdue closes are caught
+    // up at once, so a loaded machine may bunch a few; never all of them.
+    expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(500);
+    expect(Math.max(...times) - started).toBeLessThan(4_000);
     // A shutdown close is a disconnect: the sessions stay, to resume elsewhere.
     expect(h.monitor.getStatus('sd-1')?.connected).toBe(false);
   });
