@@ -86,3 +86,63 @@ export async function longTasks(page: Page): Promise<number[]> {
     return Array.isArray(tasks) ? tasks.filter((t): t is number => typeof t === 'number') : [];
   });
 }
+
+/** One task of the page's main thread: wall time and the thread's CPU time, in ms. */
+export interface MainThreadTask {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+}
+
+/**
+ * Records the renderer main threads' tasks with Chromium's tracing until the returned
+ * function is called. Their CPU time (`tdur`) measures the page's own work; the wall
+ * time a long task shows also counts the time other processes of a busy machine took.
+ */
+export async function traceMainThread(page: Page): Promise<() => Promise<MainThreadTask[]>> {
+  const cdp = await page.context().newCDPSession(page);
+  const events: unknown[] = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
+  await cdp.send('Tracing.start', {
+    categories: 'disabled-by-default-devtools.timeline',
+    transferMode: 'ReportEvents',
+  });
+  return async () => {
+    const complete = new Promise<void>((resolve) =>
+      cdp.once('Tracing.tracingComplete', () => resolve()),
+    );
+    await cdp.send('Tracing.end');
+    await complete;
+    await cdp.detach();
+    const mainThreads = new Set<string>();
+    for (const e of events) {
+      if (readString(e, 'name') === 'thread_name' && readArgName(e) === 'CrRendererMain') {
+        mainThreads.add(`${readNumber(e, 'pid')}:${readNumber(e, 'tid')}`);
+      }
+    }
+    const tasks: MainThreadTask[] = [];
+    for (const e of events) {
+      if (readString(e, 'name') !== 'RunTask' || readString(e, 'ph') !== 'X') continue;
+      if (!mainThreads.has(`${readNumber(e, 'pid')}:${readNumber(e, 'tid')}`)) continue;
+      tasks.push({
+        wallMs: (readNumber(e, 'dur') ?? 0) / 1000,
+        cpuMs: (readNumber(e, 'tdur') ?? 0) / 1000,
+      });
+    }
+    return tasks;
+  };
+}
+
+function readString(e: unknown, key: string): string | undefined {
+  const v: unknown = typeof e === 'object' && e !== null ? Reflect.get(e, key) : undefined;
+  return typeof v === 'string' ? v : undefined;
+}
+
+function readNumber(e: unknown, key: string): number | undefined {
+  const v: unknown = typeof e === 'object' && e !== null ? Reflect.get(e, key) : undefined;
+  return typeof v === 'number' ? v : undefined;
+}
+
+function readArgName(e: unknown): string | undefined {
+  const args: unknown = typeof e === 'object' && e !== null ? Reflect.get(e, 'args') : undefined;
+  return readString(args, 'name');
+}

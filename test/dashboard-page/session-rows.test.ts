@@ -65,6 +65,29 @@ describe('SessionRows', () => {
     expect([...rows.values()].map((s) => s.session).sort()).toEqual(['b', 'c']);
   });
 
+  it('drops an HTTP read that started before a transition of its session', () => {
+    const rows = new SessionRows();
+    rows.replaceAll([status({ session: 'a' }), status({ session: 'b' })], T0);
+    const mark = rows.mark;
+    rows.apply(
+      transition({ session: 'a', kind: 'paused', state: 'paused', by: 'api' }),
+      status({ session: 'a', state: 'paused', paused: true, pausedBy: 'api' }),
+      T0,
+    );
+    rows.refresh(status({ session: 'a', status: 'stale read' }), T0, mark);
+    rows.refresh(status({ session: 'b', status: 'fresh read' }), T0, mark);
+    rows.refresh(status({ session: 'zz' }), T0, mark);
+    expect(rows.get('a')?.state).toBe('paused');
+    expect(rows.get('b')?.status).toBe('fresh read');
+    expect(rows.get('zz')).toBeUndefined();
+    rows.refresh(
+      status({ session: 'a', state: 'paused', paused: true, status: 'new' }),
+      T0,
+      rows.mark,
+    );
+    expect(rows.get('a')?.status).toBe('new');
+  });
+
   it('bounds the departed rows, and a session that comes back is live again', () => {
     const rows = new SessionRows({ maxDeparted: 2 });
     rows.replaceAll(

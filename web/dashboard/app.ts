@@ -159,9 +159,10 @@ export class DashboardApp {
         this.#rows.replaceAll(sessions, Date.now());
       } else {
         const visible = [...this.#table.visibleSessions];
+        const mark = this.#rows.mark;
         const statuses = await Promise.all(visible.map((id) => fetchStatus(id)));
         for (const status of statuses) {
-          if (status !== undefined) this.#rows.refresh(status, Date.now());
+          if (status !== undefined) this.#rows.refresh(status, Date.now(), mark);
         }
       }
       this.#frame.request();
@@ -185,8 +186,6 @@ export class DashboardApp {
 
   #render(): void {
     const model = this.#model.current(performance.now());
-    // Data changed within the rebuild interval: come back for the re-sort.
-    if (this.#model.stale) this.#frame.request();
     const now = Date.now();
     const ctx: CellContext = {
       current: (row) => this.#rows.get(row.session) ?? row,
@@ -201,7 +200,9 @@ export class DashboardApp {
       this.#summary.render(model.counts, model.total, model.agentTypes);
       this.#drawnModel = model;
     }
-    this.#feed.render();
+    this.#feed.render(performance.now());
+    // Still waiting: the feed's redraw interval, or a re-sort. Come back next frame.
+    if (this.#feed.pending || this.#model.stale) this.#frame.request();
   }
 }
 

@@ -25,6 +25,9 @@ export class SessionRows {
   readonly #departed = new Map<string, number>();
   readonly #keepDepartedMs: number;
   readonly #maxDeparted: number;
+  /** Transitions applied so far, and per session the count at its latest one. */
+  #applied = 0;
+  readonly #appliedAt = new Map<string, number>();
   /** localNow - gatewayNow, estimated from the latest snapshot or read. */
   #offsetMs = 0;
   #version = 0;
@@ -52,6 +55,14 @@ export class SessionRows {
     return this.#rows.get(session);
   }
 
+  /**
+   * A mark to take before reading statuses over HTTP: a read that started before a
+   * transition of its session arrived is older than that transition and is dropped.
+   */
+  get mark(): number {
+    return this.#applied;
+  }
+
   /** True for a session that timed out or left: it has no controls. */
   departed(session: string): boolean {
     return this.#departed.has(session);
@@ -75,6 +86,7 @@ export class SessionRows {
       if (s !== undefined && this.#departed.has(s.session)) this.#rows.set(s.session, s);
     }
     if (offset !== undefined) this.#offsetMs = offset;
+    for (const id of this.#appliedAt.keys()) if (!this.#rows.has(id)) this.#appliedAt.delete(id);
     this.#version += 1;
   }
 
@@ -82,8 +94,11 @@ export class SessionRows {
    * Replaces one live row by a fresh status read from the gateway
    * (`GET /v1/sessions/:id`). A session that left meanwhile is not brought back.
    */
-  refresh(status: SessionStatus, localNow: number): void {
+  refresh(status: SessionStatus, localNow: number, mark: number): void {
     if (!this.#rows.has(status.session) || this.#departed.has(status.session)) return;
+    // HTTP and the socket are not ordered: a transition that arrived after the read was
+    // sent is newer than what the read brings.
+    if ((this.#appliedAt.get(status.session) ?? -1) >= mark) return;
     this.#rows.set(status.session, status);
     const offset = gatewayOffset(status, localNow);
     if (offset !== undefined) this.#offsetMs = offset;
@@ -119,6 +134,8 @@ export class SessionRows {
       this.#departed.delete(transition.session);
       this.#rows.set(transition.session, fresh ? current : merge(previous, current, transition));
     }
+    this.#appliedAt.set(transition.session, this.#applied);
+    this.#applied += 1;
     this.#version += 1;
   }
 
@@ -129,6 +146,7 @@ export class SessionRows {
       if (localNow - leftAt < this.#keepDepartedMs) break;
       this.#departed.delete(id);
       this.#rows.delete(id);
+      this.#appliedAt.delete(id);
       dropped = true;
     }
     if (dropped) this.#version += 1;
@@ -147,6 +165,7 @@ export class SessionRows {
       if (oldest === undefined) return;
       this.#departed.delete(oldest);
       this.#rows.delete(oldest);
+      this.#appliedAt.delete(oldest);
     }
   }
 }
