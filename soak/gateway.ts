@@ -52,6 +52,9 @@ export class SoakGateway {
       });
       process.stdout.write(JSON.stringify({ msg: 'soak-listening', port: gateway.address().port }) + '\\n');
       process.once('SIGTERM', () => gateway.close().then(() => process.exit(0)));
+      // The soak owns this process: when it goes (even killed), so does the gateway.
+      process.stdin.once('end', () => process.exit(0));
+      process.stdin.resume();
     `;
     const child = spawn(
       process.execPath,
@@ -63,7 +66,7 @@ export class SoakGateway {
         '-e',
         script,
       ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
+      { stdio: ['pipe', 'pipe', 'inherit'] },
     );
     const lines: string[] = [];
     let partial = '';

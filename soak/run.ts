@@ -124,12 +124,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   }
   log(`soak: ${count} agents and ${dashCount} dashboards connected in ${Date.now() - started} ms`);
 
+  // The soak's time (and its warm-up) counts from here: connecting is not soaking.
+  const runStart = Date.now();
   const running = agents.map((a) => a.run());
-  const endAt = started + seconds * 1000;
+  const endAt = runStart + seconds * 1000;
   while (Date.now() < endAt) {
     await sleep(Math.min(10_000, endAt - Date.now()));
     const delivered = dashboards.reduce((n, d) => n + d.received, 0);
-    log(`soak: ${Math.round((Date.now() - started) / 1000)} s, ${delivered} deliveries`);
+    log(`soak: ${Math.round((Date.now() - runStart) / 1000)} s, ${delivered} deliveries`);
   }
   for (const a of agents) a.stop();
   await Promise.all(running);
@@ -162,9 +164,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const surprises = agents.reduce((n, a) => n + a.surprises.length, 0);
   if (surprises > 0) failures.push(`${surprises} unexpected agent close codes`);
 
-  const after = memory.filter((m) => m.atMs >= warmupMs);
-  const second = after.filter((m) => m.atMs < 2 * warmupMs);
-  const third = after.filter((m) => m.atMs >= 2 * warmupMs);
+  const offset = runStart - started;
+  const after = memory.filter((m) => m.atMs - offset >= warmupMs);
+  const second = after.filter((m) => m.atMs - offset < 2 * warmupMs);
+  const third = after.filter((m) => m.atMs - offset >= 2 * warmupMs);
   const heapGrowth = mean(third.map((m) => m.heapUsed)) - mean(second.map((m) => m.heapUsed));
   const rssGrowth = mean(third.map((m) => m.rss)) - mean(second.map((m) => m.rss));
   const heapBase = mean(second.map((m) => m.heapUsed));

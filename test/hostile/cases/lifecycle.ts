@@ -152,12 +152,12 @@ export const lifecycleCases: HostileCase[] = [
   },
   {
     group: 'lifecycle',
-    name: '1,000 dashboard connect and disconnect cycles',
+    name: '300 dashboard connect and disconnect cycles',
     act: async (ctx) => {
       const token = await dashboardToken();
       let next = 0;
       const worker = async () => {
-        for (let i = next++; i < 1_000; i = next++) {
+        for (let i = next++; i < 300; i = next++) {
           const dash = await RawDashboard.connected(ctx.port, { token });
           dash.close();
         }
