@@ -20,7 +20,7 @@ import { buildSdk, launchChromium } from './chromium.js';
  * ?token=, beats with messages, pauses and resumes; a Node dashboard watches it all.
  * The page is served at the gateway's own origin (as a page on the same site would be).
  */
-const POLICY = { timeoutMs: 900, checkIntervalMs: 300, maxMissedBeats: 3 };
+const POLICY = { timeoutMs: 1_500, checkIntervalMs: 300, maxMissedBeats: 3 };
 
 let sdk: Awaited<ReturnType<typeof buildSdk>>;
 let g: TestGateway;
@@ -89,7 +89,7 @@ describe('AgentClient in Chromium', () => {
     expect(dash.sessions.get('browser-1')).toMatchObject({ agentType: 'web', healthy: true });
 
     const beats = await beatsVia(g.httpUrl, 'message');
-    await sleep(2_000); // more than two timeouts: only beats keep it healthy
+    await sleep(3_500); // more than two timeouts: only beats keep it healthy
     expect((await beatsVia(g.httpUrl, 'message')) - beats).toBeGreaterThanOrEqual(5);
     expect(kinds('browser-1')).toEqual(['registered']);
 

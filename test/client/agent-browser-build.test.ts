@@ -9,7 +9,7 @@ import { agentToken, beatsVia, sleep, startGateway, type TestGateway } from './g
  * browser test proves the same in Chromium; this one is fast and covers the corners):
  * ?token=, message beats, and a refusal that hides its status.
  */
-const FAST = { timeoutMs: 600, checkIntervalMs: 200, maxMissedBeats: 3 };
+const FAST = { timeoutMs: 1_200, checkIntervalMs: 300, maxMissedBeats: 3 };
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -45,7 +45,7 @@ describe('AgentClient (browser build) over an injected WebSocket', () => {
     });
     cleanup.push(() => agent.close());
     expect((await agent.connect()).session).toBe('b1');
-    await sleep(1_000);
+    await sleep(2_000);
     expect((await beatsVia(g.httpUrl, 'message')) - before.message).toBeGreaterThanOrEqual(3);
     expect(await beatsVia(g.httpUrl, 'ping')).toBe(before.ping);
     expect(seen.map((t) => t.kind)).toEqual(['registered']);
