@@ -4,6 +4,7 @@
  */
 import { liveChildren } from '../lib/children.js';
 import { printFigures, writeResult, type BenchResult, type Figure } from '../lib/result.js';
+import { runClusterBeats } from '../cluster/beats.js';
 import { runCluster } from './cluster.js';
 import { runConnections } from './connections.js';
 import { runFanout } from './fanout.js';
@@ -17,6 +18,8 @@ export const SUITES: Readonly<Record<string, () => Promise<Figure[]>>> = {
   lateness: runLateness,
   fanout: runFanout,
   http: runHttp,
+  // Issue 6: beats/s, lateness and Redis commands per beat, on one and on two gateways.
+  'cluster-beats': runClusterBeats,
   cluster: runCluster,
 };
 
