@@ -13,8 +13,11 @@ import { scaled } from '../lib/scale.js';
 import { summarize, type Summary } from '../lib/stats.js';
 import { startGateway } from '../servers/launch.js';
 
-/** A short policy so that a run takes seconds: T = 2 s, C = 1 s, M = 3. */
-export const LATENESS_POLICY = { timeoutMs: 2000, checkIntervalMs: 1000, maxMissedBeats: 3 };
+/**
+ * A short policy so that a run takes seconds: T = 5 s, C = 1 s, M = 3. Agents beat every
+ * second, so a loaded generator has 4 s of slack before a beating agent looks silent.
+ */
+export const LATENESS_POLICY = { timeoutMs: 5000, checkIntervalMs: 1000, maxMissedBeats: 3 };
 
 /** The seed's sweep: the first sweep after L + T counts a miss; M sweeps make a timeout. */
 export function sweepLateness(
@@ -31,6 +34,9 @@ export function sweepLateness(
   });
 }
 
+/** 1% of the agents, at least 5. */
+const silentCount = (agents: number): number => Math.max(5, Math.round(agents / 100));
+
 interface Observed {
   /** Arrival (wall clock) minus the transition's own `at`: timer + fan-out, no ingestion. */
   readonly afterAt: number[];
@@ -38,6 +44,8 @@ interface Observed {
   readonly timeouts: number[];
   readonly spurious: number;
   readonly silent: number;
+  /** Sessions closed before the silence began (4010: a beating agent timed out). */
+  readonly lostEarly: number;
   readonly lastBeats: number[];
 }
 
@@ -52,8 +60,10 @@ async function observe(port: number, agents: number): Promise<Observed> {
     await loader.pace('message', agents);
     await loader.connect(port, agents, 'l-', 100);
     await sleep(3000);
+    const early = await loader.counters();
+    const lostEarly = Object.values(early.closeCodes).reduce((a, b) => a + b, 0);
     await dashboards.take();
-    const silenced = await loader.silence(Math.max(5, Math.round(agents / 100)), 3000);
+    const silenced = await loader.silence(silentCount(agents), 3000);
     await sleep(T + (M - 1) * C + 1500);
     const taken = await dashboards.take();
     const lastBeat = new Map<string, number>();
@@ -81,6 +91,7 @@ async function observe(port: number, agents: number): Promise<Observed> {
       timeouts: timeouts.filter(Number.isFinite),
       spurious,
       silent: silenced.ids.length,
+      lostEarly,
       lastBeats: silenced.lastBeats,
     };
   } finally {
@@ -102,6 +113,7 @@ export async function runLateness(): Promise<Figure[]> {
   });
   const seen = await observe(gateway.port, agents).finally(() => gateway.stop());
   const { warnings, timeouts, spurious, silent } = seen;
+  const expectedSilent = silentCount(agents);
   const sweep = summarize(sweepLateness(seen.lastBeats, sweepStart));
   const seed = 'seed sweep (simulated)';
   const rows = (label: string, s: Summary): Figure[] => [
@@ -138,7 +150,15 @@ export async function runLateness(): Promise<Figure[]> {
       seen.afterAt.length,
       summarize(seen.afterAt).p99,
     ),
-    figure('silent agents', 'sessions', agents, silent),
+    figure(
+      'agents lost before the silence',
+      'sessions',
+      agents,
+      seen.lostEarly,
+      undefined,
+      'value <= 0',
+    ),
+    figure('silent agents', 'sessions', agents, silent, undefined, `value >= ${expectedSilent}`),
     figure(
       'warnings received',
       'transitions',
