@@ -218,6 +218,15 @@ describe('AgentClient (Node) against the gateway', () => {
     await expect(nobody.connect()).rejects.toMatchObject({ code: 'unavailable' });
   });
 
+  it('may connect() again after a first connect failed', async () => {
+    const gone = await startGateway({ config: FAST });
+    await gone.close();
+    const a = agent({ url: gone.wsUrl, token: await agentToken('patient') });
+    await expect(a.connect()).rejects.toMatchObject({ code: 'unavailable' });
+    await gatewayFor(FAST, { port: gone.port });
+    expect((await a.connect()).session).toBe('patient');
+  });
+
   it('pauses and resumes; hears pauses by others; says bye on close and on `await using`', async () => {
     const g = await gatewayFor();
     const seen = record(g);
