@@ -1,10 +1,11 @@
 import type { Server as HttpServer } from 'node:http';
+import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import { DASHBOARD_NAMESPACE } from '../../shared/dashboard.js';
 import { PulsegateError } from '../../shared/errors.js';
 import { dashboardIdentity } from '../auth/identity.js';
 import type { GatewayContext } from '../context.js';
-import type { DashboardHub } from '../edges.js';
+import type { DashboardHub, EventLog } from '../edges.js';
 import { createCommandListener, snapshotOf, type CommandDeps } from './commands.js';
 import { createEventLog } from './event-log.js';
 import { armDashboardExpiry, disarmDashboardExpiry } from './expiry.js';
@@ -13,6 +14,13 @@ import { handshakeError, readDashboardAuth } from './handshake.js';
 import type { DashboardServer, DashboardSocket } from './types.js';
 import { withDeadline } from '../agents/upgrade.js';
 import { admissionMiddleware } from '../limits/engine-admission.js';
+
+/** Cluster mode hands in the deployment's log; one node keeps its own over the monitor. */
+function eventLogFor(ctx: GatewayContext, log: Logger): [EventLog, () => void] {
+  if (ctx.events !== undefined) return [ctx.events, () => {}];
+  const own = createEventLog({ monitor: ctx.monitor, limits: ctx.limits, clock: ctx.clock, log });
+  return [own, () => own.close()];
+}
 
 function codeOf(error: unknown): PulsegateError['code'] {
   if (error instanceof PulsegateError) {
@@ -35,9 +43,7 @@ function codeOf(error: unknown): PulsegateError['code'] {
 export function attachDashboards(httpServer: HttpServer, ctx: GatewayContext): DashboardHub {
   const log = ctx.log.child({ edge: 'dashboard' });
   const { limits } = ctx;
-  // Cluster mode hands in the deployment's log; one node keeps its own over the monitor.
-  const events =
-    ctx.events ?? createEventLog({ monitor: ctx.monitor, limits, clock: ctx.clock, log });
+  const [events, closeEvents] = eventLogFor(ctx, log);
   const io: DashboardServer = new Server(httpServer, {
     path: '/socket.io',
     serveClient: false,
@@ -131,6 +137,7 @@ export function attachDashboards(httpServer: HttpServer, ctx: GatewayContext): D
     },
     async shutdown() {
       unsubscribe();
+      closeEvents();
       // Closing the transports (not `disconnect()`) tells the clients to reconnect,
       // to another node or to this one once it is back.
       for (const socket of nsp.sockets.values()) socket.conn.close(true);
