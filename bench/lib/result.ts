@@ -83,6 +83,14 @@ export function printFigures(name: string, figures: readonly Figure[]): void {
       String(f.n),
     ];
   });
+  if (process.env['PULSEGATE_BENCH_MARKDOWN'] === '1') {
+    // For docs/performance.md: the same table as Markdown.
+    console.log(`\n### ${name}\n`);
+    console.log(`| ${header.join(' | ')} |`);
+    console.log(`|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
+    for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+    return;
+  }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells
