@@ -4,7 +4,8 @@
  */
 import { loadavg } from 'node:os';
 import { figure, type Figure } from './lib/result.js';
-import { idBytes, makeIds, measureCore, measureDue, measureSeed } from './monitor/core.js';
+import { makeIds, measureCore, measureDue, measureSeed } from './monitor/core.js';
+import { memoryPerSession } from './monitor/memory.js';
 import { coreLateness, sweepLateness } from './monitor/lateness.js';
 
 const SIZES = [100_000, 1_000_000];
@@ -23,7 +24,9 @@ export async function runMonitor(): Promise<Figure[]> {
     const ids = makeIds(n);
     const seed = measureSeed(ids);
     const core = measureCore(ids);
-    const bytesPerId = idBytes(Math.min(n, 100_000));
+    const coreMemory = memoryPerSession('core', n);
+    const seedMemory = memoryPerSession('seed', n);
+    const bytesPerId = coreMemory.id;
     const base = (name: string, value: number, target?: string) => ({ name, value, target });
     figures.push(
       figure('register', 'ns/op', n, core.register, base(SEED, seed.register)),
@@ -39,16 +42,16 @@ export async function runMonitor(): Promise<Figure[]> {
         'memory per session (ids excluded)',
         'B',
         n,
-        core.memory,
-        base(SEED, seed.memory),
+        coreMemory.session,
+        base(SEED, seedMemory.session),
         n === 1_000_000 ? 'value <= 300' : undefined,
       ),
       figure(
         'memory per session (with the id string)',
         'B',
         n,
-        core.memory + bytesPerId,
-        base(SEED, seed.memory + bytesPerId),
+        coreMemory.session + bytesPerId,
+        base(SEED, seedMemory.session + bytesPerId),
         n === 1_000_000 ? 'value <= 300' : undefined,
       ),
     );
@@ -72,7 +75,7 @@ export async function runMonitor(): Promise<Figure[]> {
     );
     console.log(
       `n=${n}: register ${core.register.toFixed(0)} ns, beat ${core.beat.toFixed(0)} ns, ` +
-        `${core.memory.toFixed(0)} B/session (+${bytesPerId.toFixed(0)} B id), ` +
+        `${coreMemory.session.toFixed(0)} B/session (+${bytesPerId.toFixed(0)} B id), ` +
         `1% due: ${due.core.toFixed(2)} ms vs sweep ${due.sweep.toFixed(2)} ms, ` +
         `none due: ${due.idleCore.toFixed(3)} ms vs ${due.idleSweep.toFixed(2)} ms`,
     );

@@ -20,11 +20,6 @@ function collect(): void {
   for (let i = 0; i < 3; i++) gc();
 }
 
-function heap(): number {
-  collect();
-  return process.memoryUsage().heapUsed;
-}
-
 /** A start mark: the process's CPU time and the wall clock, both in ns. */
 interface Mark {
   readonly cpu: number;
@@ -59,8 +54,6 @@ export interface CoreFigures {
   readonly register: number;
   /** ns per beat: the median of the batch means. */
   readonly beat: number;
-  /** Heap bytes per session, index structures included, id strings excluded. */
-  readonly memory: number;
 }
 
 /** Register, beat and memory of one implementation at `n` sessions. */
@@ -98,12 +91,10 @@ function seedSubject(): Subject & { seed: SeedSweepMonitor } {
 
 function measure(ids: readonly string[], make: () => Subject): CoreFigures {
   const n = ids.length;
-  const before = heap();
-  let subject: Subject | undefined = make();
+  const subject = make();
   let start = cpuNs();
   for (let i = 0; i < n; i++) subject.register(ids[i] as string);
   const register = nsSince(start) / n;
-  const after = heap();
   const means: number[] = [];
   const batch = Math.min(n, BATCH);
   for (let b = 0, offset = 0; b < BATCHES; b++) {
@@ -113,11 +104,7 @@ function measure(ids: readonly string[], make: () => Subject): CoreFigures {
     means.push(nsSince(start) / batch);
     offset = (offset + batch) % n;
   }
-  subject = undefined;
-  // Measured both ways (growth when made, shrink when dropped), the larger one kept: if
-  // garbage of an earlier measure is collected in between, one of them comes out low.
-  const memory = Math.max(after - before, after - heap()) / n;
-  return { n, register, beat: median(means), memory };
+  return { n, register, beat: median(means) };
 }
 
 export function measureCore(ids: readonly string[]): CoreFigures {
@@ -126,14 +113,6 @@ export function measureCore(ids: readonly string[]): CoreFigures {
 
 export function measureSeed(ids: readonly string[]): CoreFigures {
   return measure(ids, seedSubject);
-}
-
-/** Heap bytes of one id string as the bench makes them (the caller's, not the monitor's). */
-export function idBytes(n: number): number {
-  const before = heap();
-  const ids = makeIds(n);
-  const bytes = (heap() - before) / n - 8; // less the array slot
-  return ids.length > 0 ? bytes : 0;
 }
 
 export interface DueFigures {
