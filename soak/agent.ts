@@ -98,7 +98,7 @@ export class SoakAgent {
   async run(): Promise<void> {
     while (!this.stopping) {
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 8_000 + this.random() * 17_000);
+        const timer = setTimeout(resolve, 10_000 + this.random() * 30_000);
         this.wake = () => {
           clearTimeout(timer);
           resolve();
@@ -157,7 +157,8 @@ export class SoakAgent {
   private async warn(): Promise<void> {
     const { timeoutMs, checkIntervalMs } = this.timing;
     this.lastBeatThenSilence();
-    await sleep(timeoutMs + checkIntervalMs * 0.4);
+    // A third of C past the warning: a second of margin on both sides under load.
+    await sleep(timeoutMs + checkIntervalMs / 3);
     this.expected.push('warning');
     this.send('{"type":"beat"}');
     this.expected.push('recovered');

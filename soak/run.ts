@@ -51,7 +51,7 @@ export interface SoakReport {
 const SECRET = 'soak-secret-0123456789abcdef0123456789';
 const TIMING: Timing = {
   timeoutMs: 3_000,
-  checkIntervalMs: 2_000,
+  checkIntervalMs: 3_000,
   maxMissedBeats: 3,
   beatMs: 1_000,
 };
