@@ -82,4 +82,22 @@ describe('cluster nodes in one process', () => {
     expect(b!.seen.map((t) => t.seq)).toEqual(c!.seen.map((t) => t.seq));
     expect(b!.node.monitor.listStatus()).toEqual([]);
   });
+
+  it('HTTP beats and unregisters on a node that does not own the session reach the owner', async () => {
+    const [a, b] = await cluster(2);
+    a!.node.monitor.connect('s1', 'planner');
+    await until(() => kinds(b!.seen, 's1').includes('registered'));
+    // A beat for a session B knows: forwarded, not registered again.
+    expect(b!.node.monitor.register('s1', 'planner', { status: 'via http' })).toBe(false);
+    await until(() => a!.node.monitor.getStatus('s1')?.status === 'via http', 2000, 'beat on a');
+    // An unknown session registers where the call arrives.
+    expect(b!.node.monitor.register('h1', 'planner')).toBe(true);
+    await until(() => kinds(a!.seen, 'h1').includes('registered'), 2000, 'h1 on a');
+    expect(b!.node.monitor.unregister('s1', { by: 'api' })).toBe(true);
+    await until(() => kinds(b!.seen, 's1').includes('unregistered'), 2000, 'unregistered');
+    expect(b!.node.monitor.getStatus('s1')).toBeUndefined();
+    expect(a!.node.monitor.getStatus('s1')).toBeUndefined();
+    expect(kinds(a!.seen, 's1')).toEqual(['registered', 'unregistered']);
+    expect(b!.node.monitor.pause('nope', { by: 'api' })).toBe(false);
+  });
 });
