@@ -142,7 +142,8 @@ function pace(args: JsonRecord): JsonRecord {
   pacer = undefined;
   const mode = str(args, 'mode');
   const perSecond = num(args, 'perSecond');
-  if (mode === 'none' || perSecond <= 0 || agents.length === 0) return {};
+  // Agents may still be on their way: the pacer beats whichever are open when it passes.
+  if (mode === 'none' || perSecond <= 0) return {};
   let last = monoMs();
   let credit = 0;
   // Up to 100 ms of backlog is caught up (a GC pause, a busy tick); more is shed.
@@ -156,7 +157,7 @@ function pace(args: JsonRecord): JsonRecord {
       counters.shed += Math.floor(credit - cap);
       credit = cap;
     }
-    while (credit >= 1) {
+    while (credit >= 1 && agents.length > 0) {
       credit--;
       const agent = agents[cursor];
       cursor = (cursor + 1) % agents.length;

@@ -62,6 +62,7 @@ async function observe(port: number, agents: number): Promise<Observed> {
     await sleep(3000);
     const early = await loader.counters();
     const lostEarly = Object.values(early.closeCodes).reduce((a, b) => a + b, 0);
+    if (lostEarly > 0) console.warn('lateness: agents closed before the silence', early.closeCodes);
     await dashboards.take();
     const silenced = await loader.silence(silentCount(agents), 3000);
     await sleep(T + (M - 1) * C + 1500);

@@ -55,10 +55,12 @@ describe('load tools against the bare servers', () => {
     const server = await startBare('ws');
     const loader = await AgentLoader.start();
     try {
+      // Paced before the ramp: agents beat as soon as they are open.
+      await loader.pace('message', 400);
       const ramp = await loader.connect(server.port, 40, 't-', 10);
       expect(ramp).toMatchObject({ opened: 40, failed: 0 });
-      await loader.pace('message', 400);
       await sleep(600);
+      expect((await loader.counters()).sent).toBeGreaterThan(100);
       await loader.pace('ping', 400);
       await sleep(600);
       await loader.pace('none', 0);
