@@ -148,6 +148,7 @@ export async function joinCluster(options: ClusterNodeOptions): Promise<ClusterN
   let reachable = false;
   let reachableSince = 0;
   let loaded = false;
+  let consuming = false;
   let closed = false;
 
   const monitor = new ClusterMonitor({
@@ -249,7 +250,8 @@ export async function joinCluster(options: ClusterNodeOptions): Promise<ClusterN
       if (t !== undefined) events.push(t, e.encoded, Date.parse(t.at));
     }
     for (const s of await store.loadAll()) mirror.put(s);
-    consumer.start(events.seq);
+    if (!consuming) consumer.start(events.seq);
+    consuming = true;
     await sub.subscribe(keys.inbox(id), keys.beats);
     loaded = true;
   }

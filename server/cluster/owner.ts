@@ -57,7 +57,8 @@ const keyOf = (tenant: string, id: string) => `${tenant} ${id}`;
  */
 export class OwnedSessions {
   private readonly store = new MemoryStore();
-  private readonly dirty = new Map<string, { tenant: string; id: string }>();
+  /** The store's own entries (stable until the session goes): a beat allocates nothing here. */
+  private readonly dirty = new Set<Held>();
   /** The latest claim of each session still waiting for its answer, by operation number. */
   private readonly claims = new Map<string, number>();
   private readonly pending = new Map<number, PendingClaim>();
@@ -104,7 +105,8 @@ export class OwnedSessions {
       const after = s.record === undefined ? undefined : { record: s.record, lastBeat: s.lastBeat };
       this.options.sink.commit(tenant, id, after, s.transitions.map(encodeTransitionTail));
     } else if (s.record !== undefined && (s.record !== record || s.lastBeat !== lastBeat)) {
-      this.dirty.set(keyOf(tenant, id), { tenant, id });
+      // The entry `get` returned is the one the store updated in place.
+      this.dirty.add(held);
     }
     this.emit(s.transitions);
     return s;
@@ -213,9 +215,9 @@ export class OwnedSessions {
   /** The dirty sessions' beats, taken for a flush. */
   takeDirty(): Beat[] {
     const out: Beat[] = [];
-    for (const { tenant, id } of this.dirty.values()) {
-      const h = this.store.get(tenant, id);
-      if (h !== undefined) out.push({ tenant, id, lastBeat: h.lastBeat, status: h.record.status });
+    for (const h of this.dirty) {
+      const { tenant, id, status } = h.record;
+      out.push({ tenant, id, lastBeat: h.lastBeat, status });
     }
     this.dirty.clear();
     return out;
@@ -223,7 +225,10 @@ export class OwnedSessions {
 
   /** Marks sessions dirty again (their flush did not reach the store). */
   markDirty(beats: readonly Beat[]): void {
-    for (const { tenant, id } of beats) this.dirty.set(keyOf(tenant, id), { tenant, id });
+    for (const { tenant, id } of beats) {
+      const held = this.store.get(tenant, id);
+      if (held !== undefined) this.dirty.add(held);
+    }
   }
 
   start(): void {
@@ -252,7 +257,7 @@ export class OwnedSessions {
     if (next === undefined) {
       if (held !== undefined) {
         this.store.delete(tenant, id);
-        this.dirty.delete(keyOf(tenant, id));
+        this.dirty.delete(held);
       }
       return;
     }
