@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -113,6 +113,8 @@ export async function traceMainThread(page: Page): Promise<() => Promise<MainThr
     await cdp.send('Tracing.end');
     await complete;
     await cdp.detach();
+    const dump = process.env['PULSEGATE_TRACE_FILE'];
+    if (dump !== undefined) await writeFile(dump, JSON.stringify(events));
     const mainThreads = new Set<string>();
     for (const e of events) {
       if (readString(e, 'name') === 'thread_name' && readArgName(e) === 'CrRendererMain') {

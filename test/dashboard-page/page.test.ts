@@ -1,20 +1,10 @@
-import { writeFile } from 'node:fs/promises';
-import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentClient } from '../../client/index.js';
 import { mintToken } from '../../server/auth/mint.js';
 import { createGateway, type Gateway } from '../../server/gateway.js';
 import { createLogger } from '../../server/log.js';
-import {
-  buildPage,
-  launchBrowser,
-  longTasks,
-  RESULTS_DIR,
-  traceMainThread,
-  type Browser,
-} from './browser.js';
+import { buildPage, launchBrowser, type Browser } from './browser.js';
 
 const SECRET = 'dashboard-page-test-secret-0123456789';
 
@@ -249,76 +239,6 @@ describe('the dashboard page in Chromium', () => {
     expect(listed).not.toContain('alpha-2');
     expect(page.errors).toEqual([]);
   }, 30_000);
-
-  it('stays responsive with 10,000 sessions: no long task over 200 ms', async () => {
-    await page.close();
-    for (let i = 0; i < 10_000; i++) {
-      const id = `s-${String(i).padStart(5, '0')}`;
-      gateway.monitor.register(id, ['planner', 'coder', 'reviewer'][i % 3] ?? 'coder', {
-        status: `step ${i % 97}`,
-      });
-    }
-    const big = await browser.newPage();
-    const stopTrace = await traceMainThread(big);
-    const busiest = Math.max(...loadavg().slice(0, 1));
-    await big.goto(`${base}/#token=${control}`);
-    await expect
-      .poll(() => big.locator('#sessions').getAttribute('aria-rowcount'), { timeout: 20_000 })
-      .toBe('10002');
-    // Only the rows in view are in the DOM.
-    expect(await big.locator('#rows tr[data-session]').count()).toBeLessThan(80);
-
-    // A burst of 3,000 transitions, then scrolling, sorting and filtering under it.
-    for (let i = 0; i < 3_000; i++) {
-      gateway.monitor.pause(`s-${String(i * 3).padStart(5, '0')}`, {
-        by: 'api',
-        reason: 'batch maintenance',
-      });
-    }
-    await expect
-      .poll(() => big.locator('#counts li[data-state="paused"] strong').innerText(), {
-        timeout: 40_000,
-      })
-      .toBe('3000');
-    await big.locator('#table-scroll').evaluate((el) => {
-      el.scrollTop = el.scrollHeight / 2;
-    });
-    await big.getByRole('button', { name: 'Sort by state' }).click();
-    await big.locator('#filter-text').fill('step 5');
-    await expect.poll(() => big.locator('#rows tr[data-session]').count()).toBeGreaterThan(0);
-    await big.locator('#filter-text').fill('');
-    for (let i = 0; i < 1_000; i++) {
-      gateway.monitor.resume(`s-${String(i * 3).padStart(5, '0')}`, { by: 'api' });
-    }
-    await expect
-      .poll(() => big.locator('#counts li[data-state="paused"] strong').innerText(), {
-        timeout: 40_000,
-      })
-      .toBe('2000');
-    await big.waitForTimeout(1_200); // a tick of "last beat" on 10,000 rows
-
-    const tasks = await longTasks(big);
-    const traced = await stopTrace();
-    const load = Math.max(busiest, loadavg()[0] ?? 0);
-    const report = {
-      longTasksMs: tasks.map(Math.round),
-      maxTaskCpuMs: Math.round(Math.max(0, ...traced.map((t) => t.cpuMs))),
-      maxTaskWallMs: Math.round(Math.max(0, ...traced.map((t) => t.wallMs))),
-      tasks: traced.length,
-      loadAverage: load,
-      cpus: cpus().length,
-    };
-    await writeFile(join(RESULTS_DIR, 'dashboard-long-tasks.json'), JSON.stringify(report));
-    // The page's own work: no task of its main thread takes 200 ms of CPU.
-    expect(traced.length).toBeGreaterThan(100);
-    expect(report.maxTaskCpuMs).toBeLessThan(200);
-    // Wall time also counts the neighbours' CPU: it is held to the same bound unless
-    // the machine was oversubscribed during the run (CI on a shared 2-core machine).
-    if (load <= cpus().length) expect(Math.max(0, ...tasks)).toBeLessThan(200);
-    else console.warn(`dashboard 10k: load average ${load} on ${cpus().length} cores`, report);
-    await big.screenshot({ path: join(RESULTS_DIR, 'dashboard-10k.png') });
-    expect(big.errors).toEqual([]);
-  }, 120_000);
 });
 
 /** The column headers' text, without the sort mark. */
