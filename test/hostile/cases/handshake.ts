@@ -319,4 +319,36 @@ export const handshakeCases: HostileCase[] = [
     inProcessOnly: true,
     timeoutMs: 30_000,
   },
+  {
+    group: 'handshake',
+    name: 'dashboard handshake flood: 300 Socket.IO handshakes at once from one IP',
+    target: 'tight',
+    act: async ({ port }) => {
+      const statuses: Record<string, number> = {};
+      let retryAfter: string | undefined;
+      for (let i = 0; i < 300; i += 50) {
+        const answers = await Promise.all(
+          Array.from({ length: 50 }, () =>
+            exchange(
+              port,
+              'GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+              { localAddress: '127.0.0.78' },
+            ),
+          ),
+        );
+        for (const a of answers) {
+          statuses[a.status] = (statuses[a.status] ?? 0) + 1;
+          if (a.status === 429) retryAfter ??= a.headers['retry-after'];
+        }
+      }
+      return {
+        refused429: (statuses['429'] ?? 0) > 0,
+        onlyOkOrLimited: Object.keys(statuses).every((s) => s === '200' || s === '429'),
+        retryAfter: retryAfter !== undefined && /^[1-9]\d*$/.test(retryAfter),
+      };
+    },
+    expected: { refused429: true, onlyOkOrLimited: true, retryAfter: true },
+    inProcessOnly: true,
+    timeoutMs: 30_000,
+  },
 ];
