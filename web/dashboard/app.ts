@@ -64,6 +64,9 @@ export class DashboardApp {
   #tick: ReturnType<typeof setInterval> | undefined;
   #refreshTimer: ReturnType<typeof setTimeout> | undefined;
   #drawnModel: TableModel | undefined;
+  /** Rows version the table was last drawn at, and whether something else needs a redraw. */
+  #drawnVersion = -1;
+  #redrawTable = true;
   #connected = false;
   #stopped = false;
   #refreshing = false;
@@ -78,17 +81,17 @@ export class DashboardApp {
     this.#actions = new SessionActions(
       source,
       () => el.pauseReason.value,
-      () => this.#frame.request(),
+      () => this.#requestTable(),
       el.actionError,
     );
     this.#table = new TableView(el, options.control, {
       sort: (column) => {
         this.#model.setOrder(toggleSort(this.#model.order, column));
         this.#table.showOrder(this.#model.order);
-        this.#frame.request();
+        this.#requestTable();
       },
       action: (action, session) => void this.#actions.run(action, session),
-      scroll: () => this.#frame.request(),
+      scroll: () => this.#requestTable(),
     });
     this.#table.showOrder(this.#model.order);
     el.pauseReasonLabel.hidden = !options.control;
@@ -118,7 +121,7 @@ export class DashboardApp {
     // "Last beat ... ago" ticks: one redraw of the visible rows a second.
     this.#tick = setInterval(() => {
       this.#rows.prune(Date.now());
-      this.#frame.request();
+      this.#requestTable();
     }, 1_000);
     this.#scheduleRefresh();
   }
@@ -181,6 +184,11 @@ export class DashboardApp {
       text: this.el.filterText.value,
     });
     this.el.scroll.scrollTop = 0;
+    this.#requestTable();
+  }
+
+  #requestTable(): void {
+    this.#redrawTable = true;
     this.#frame.request();
   }
 
@@ -194,8 +202,13 @@ export class DashboardApp {
       msSinceBeat: (row) => this.#rows.msSinceBeat(row, now),
     };
     // The table reads the scroll position first: every write comes after it, so a frame
-    // costs one layout, not two.
-    this.#table.render(model.rows, ctx, this.#actions);
+    // costs one layout, not two. Frames that only wait for the feed skip it.
+    const version = this.#rows.version;
+    if (this.#redrawTable || version !== this.#drawnVersion || model !== this.#drawnModel) {
+      this.#table.render(model.rows, ctx, this.#actions);
+      this.#redrawTable = false;
+      this.#drawnVersion = version;
+    }
     if (model !== this.#drawnModel) {
       this.#summary.render(model.counts, model.total, model.agentTypes);
       this.#drawnModel = model;
