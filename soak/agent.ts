@@ -47,6 +47,8 @@ export class SoakAgent {
   private wake: (() => void) | undefined;
   /** Unexpected close codes (anything but our own drops and the 4010 we wait for). */
   readonly surprises: number[] = [];
+  /** Why this agent stopped early (a reconnect that never got through), if it did. */
+  failure: string | undefined;
 
   constructor(
     readonly session: string,
@@ -81,6 +83,9 @@ export class SoakAgent {
       localAddress: '127.0.0.1',
     });
     ws.on('error', () => {});
+    // Before the 101 nothing reached the monitor: a reset there is retried like an HTTP error.
+    let upgraded = false;
+    ws.once('upgrade', () => (upgraded = true));
     return new Promise((resolve) => {
       ws.once('message', () => {
         this.ws = ws;
@@ -90,7 +95,13 @@ export class SoakAgent {
         ws.terminate();
         resolve({ status: res.statusCode ?? 0, why: `upgrade answered ${res.statusCode}` });
       });
-      ws.once('close', (code) => resolve({ why: `closed ${code} before welcome` }));
+      ws.once('close', (code) =>
+        resolve(
+          upgraded
+            ? { why: `closed ${code} before welcome` }
+            : { status: 0, why: `connection lost before the upgrade (${code})` },
+        ),
+      );
     });
   }
 
@@ -108,7 +119,13 @@ export class SoakAgent {
       if (this.stopping) break;
       const action = pick(this.random);
       this.actions[action] += 1;
-      await this[action]();
+      try {
+        await this[action]();
+      } catch (error) {
+        // A failed reconnect ends this agent's part; the report counts it as a failure.
+        this.failure = error instanceof Error ? error.message : String(error);
+        return;
+      }
     }
   }
 

@@ -163,6 +163,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   if (resets > 0) failures.push(`${resets} dashboard recoveries needed a reset`);
   const surprises = agents.reduce((n, a) => n + a.surprises.length, 0);
   if (surprises > 0) failures.push(`${surprises} unexpected agent close codes`);
+  const broken = agents.filter((a) => a.failure !== undefined);
+  if (broken.length > 0) {
+    failures.push(`${broken.length} agents could not reconnect, e.g. ${broken[0]?.failure}`);
+  }
 
   const offset = runStart - started;
   const after = memory.filter((m) => m.atMs - offset >= warmupMs);
