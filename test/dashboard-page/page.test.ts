@@ -77,7 +77,7 @@ describe('the dashboard page in Chromium', () => {
       control,
     );
     expect(await row(page, 'alpha-1').innerText()).toMatch(
-      /alpha-1\s+planner\s+default\s+● healthy\s+0\/\?\s+\d+ s ago\s+planning step 1\s+yes|no/,
+      /^alpha-1\s+planner\s+default\s+● healthy\s+0\/\?\s+\d+ s\s+planning step 1\s+no\s+PauseUnregister$/,
     );
     const paused = await row(page, 'alpha-2').innerText();
     expect(paused).toContain('❚❚ paused');
@@ -94,7 +94,7 @@ describe('the dashboard page in Chromium', () => {
       'Tenant',
       'State',
       'Missed',
-      'Last beat',
+      'Since beat',
       'Status',
       'Connected',
       'Paused by',

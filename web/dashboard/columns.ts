@@ -66,14 +66,14 @@ export const COLUMNS: readonly Column[] = [
   },
   {
     sort: 'since',
-    header: 'Last beat',
-    width: 8,
-    cell: (r, ctx) => ({ text: `${formatSince(ctx.msSinceBeat(r))} ago`, className: 'num' }),
+    header: 'Since beat',
+    width: 9,
+    cell: (r, ctx) => ({ text: formatSince(ctx.msSinceBeat(r)), className: 'num' }),
   },
   {
     sort: 'status',
     header: 'Status',
-    width: 13,
+    width: 12,
     cell: (r) => ({ text: r.status ?? '', className: '', title: r.status ?? '' }),
   },
   {
