@@ -142,6 +142,9 @@ export async function joinCluster(options: ClusterNodeOptions): Promise<ClusterN
     },
     unflushed: (beats) => owned.markDirty(beats),
     dirty: () => owned.takeDirty(),
+    dropped: (op) => {
+      if (op.kind === 'claim') owned.claimed(op.op);
+    },
   });
   const mirror = new SessionMirror();
   const events = new StreamEventLog({ limits, clock, log });

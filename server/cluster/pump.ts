@@ -10,6 +10,8 @@ export interface PumpHooks {
   unflushed(beats: readonly Beat[]): void;
   /** The next beats to flush (the owner's dirty sessions). */
   dirty(): Beat[];
+  /** An operation dropped unsent because the queue was full (Redis away too long). */
+  dropped(op: StoreOp): void;
 }
 
 export interface PumpOptions {
@@ -92,7 +94,8 @@ export class Pump implements OpSink {
   private push(op: StoreOp): void {
     this.queue.push(op);
     if (this.queue.length > this.options.maxQueue) {
-      this.queue.shift();
+      const lost = this.queue.shift();
+      if (lost !== undefined) this.hooks?.dropped(lost);
       this.dropped++;
       if (this.dropped === 1 || this.dropped % 1000 === 0) {
         this.options.log.error({ dropped: this.dropped }, 'cluster queue full: operations dropped');

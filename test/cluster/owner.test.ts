@@ -19,7 +19,7 @@ const connect = (id: string): MonitorEvent => ({
 });
 
 /** One node on fake time over the in-process store: the owner, its pump, what it saw. */
-function node(store: MemoryClusterStore, name: string, clock: FakeClock) {
+function node(store: MemoryClusterStore, name: string, clock: FakeClock, maxQueue = 1000) {
   const scheduler = new FakeScheduler(clock);
   const local: MonitorTransition[] = [];
   const lost: string[] = [];
@@ -28,7 +28,7 @@ function node(store: MemoryClusterStore, name: string, clock: FakeClock) {
     node: name,
     log: pino({ level: 'silent' }),
     maxBatch: 100,
-    maxQueue: 1000,
+    maxQueue,
   });
   const owned = new OwnedSessions({
     clock,
@@ -51,6 +51,9 @@ function node(store: MemoryClusterStore, name: string, clock: FakeClock) {
     },
     unflushed: (beats) => owned.markDirty(beats),
     dirty: () => owned.takeDirty(),
+    dropped: (op) => {
+      if (op.kind === 'claim') owned.claimed(op.op);
+    },
   });
   pump.setReachable(true);
   owned.start();
@@ -168,5 +171,17 @@ describe('owned sessions on fake time, over the in-process store', () => {
     a.pump.setReachable(true);
     await a.pump.drain();
     expect((await stream(store)).map((t) => t.kind)).toEqual(['registered', 'warning', 'timeout']);
+  });
+
+  it('bounds what it keeps while the store is away: the oldest operations go first', async () => {
+    const clock = new FakeClock(0);
+    const store = new MemoryClusterStore({ clock, maxEvents: 1000 });
+    const a = node(store, 'A', clock, 4);
+    a.pump.setReachable(false);
+    for (let i = 0; i < 6; i++) a.owned.claim('default', `s${i}`, connect(`s${i}`), undefined);
+    expect(a.pump.backlog).toBe(4);
+    a.pump.setReachable(true);
+    await a.pump.drain();
+    expect((await stream(store)).map((t) => t.session)).toEqual(['s2', 's3', 's4', 's5']);
   });
 });
