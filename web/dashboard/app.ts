@@ -43,7 +43,7 @@ export interface AppOptions {
  * re-read: the whole list every few seconds while it is small; past `LIST_LIMIT`
  * sessions (a list of 10,000 is ~3 MB to decode in one task) only the rows in view.
  */
-const LIST_LIMIT = 2_000;
+const LIST_LIMIT = 1_000;
 const REFRESH_MS = 3_000;
 /** Least time between two re-sorts caused by data alone (the user's changes are at once). */
 const REBUILD_EVERY_MS = 250;
