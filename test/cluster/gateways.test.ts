@@ -170,4 +170,30 @@ describe('cluster of gateway processes on one Redis', () => {
       stay.seen.slice(2).map((t) => `${t.seq}:${t.kind}:${t.session}`),
     );
   });
+
+  it('a node stopped with SIGTERM hands its sessions over at once', async () => {
+    const { nodes } = await gateways(['a', 'b']);
+    const [a, b] = nodes as [GatewayProcess, GatewayProcess];
+    const onA = await watch(a);
+    const leaving = await agent('leaving', b);
+    await until(() => kindsOf(onA.seen, 'leaving').includes('registered'), 3000, 'registered');
+    await b.stop();
+    const stoppedAt = Date.now();
+    expect(leaving.closes).toEqual([1001]);
+    await until(
+      () => kindsOf(onA.seen, 'leaving').includes('timeout'),
+      TIMEOUT_AFTER + 3000,
+      'timeout decided by the survivor',
+    );
+    expect(kindsOf(onA.seen, 'leaving')).toEqual([
+      'registered',
+      'disconnected',
+      'warning',
+      'timeout',
+    ]);
+    const timeout = onA.seen.find((t) => t.kind === 'timeout' && t.session === 'leaving')!;
+    // No waiting for a liveness timeout: the survivor times it like its own.
+    expect(timeout.arrived - stoppedAt).toBeLessThan(TIMEOUT_AFTER + 1500);
+    expect(contiguous(onA.seen)).toBe(true);
+  });
 });
