@@ -150,6 +150,10 @@ function pace(args: JsonRecord): JsonRecord {
   const cap = Math.max(1, perSecond / 10);
   pacer = setInterval(() => {
     const now = monoMs();
+    if (agents.length === 0) {
+      last = now;
+      return;
+    }
     credit += ((now - last) * perSecond) / 1000;
     last = now;
     // An overloaded generator sheds its backlog (counted) instead of bursting it.
@@ -157,7 +161,7 @@ function pace(args: JsonRecord): JsonRecord {
       counters.shed += Math.floor(credit - cap);
       credit = cap;
     }
-    while (credit >= 1 && agents.length > 0) {
+    while (credit >= 1) {
       credit--;
       const agent = agents[cursor];
       cursor = (cursor + 1) % agents.length;

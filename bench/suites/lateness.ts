@@ -14,10 +14,11 @@ import { summarize, type Summary } from '../lib/stats.js';
 import { startGateway } from '../servers/launch.js';
 
 /**
- * A short policy so that a run takes seconds: T = 5 s, C = 1 s, M = 3. Agents beat every
- * second, so a loaded generator has 4 s of slack before a beating agent looks silent.
+ * A short policy so that a run takes seconds: T = 10 s, C = 1 s, M = 3. Agents beat every
+ * 2 s, so a loaded generator has 8 s of slack before a beating agent looks silent.
  */
-export const LATENESS_POLICY = { timeoutMs: 5000, checkIntervalMs: 1000, maxMissedBeats: 3 };
+export const LATENESS_POLICY = { timeoutMs: 10_000, checkIntervalMs: 1000, maxMissedBeats: 3 };
+const BEAT_PERIOD_MS = 2000;
 
 /** The seed's sweep: the first sweep after L + T counts a miss; M sweeps make a timeout. */
 export function sweepLateness(
@@ -46,6 +47,8 @@ interface Observed {
   readonly silent: number;
   /** Sessions closed before the silence began (4010: a beating agent timed out). */
   readonly lostEarly: number;
+  /** Beats the generator could not send in time (it was starved of CPU). */
+  readonly shed: number;
   readonly lastBeats: number[];
 }
 
@@ -55,8 +58,8 @@ async function observe(port: number, agents: number): Promise<Observed> {
   const loader = await AgentLoader.start();
   try {
     // Beating starts before the ramp: the first agents must not time out while the last
-    // ones connect. Each agent is visited once a second, open or not.
-    await loader.pace('message', agents);
+    // ones connect. Each agent is visited every BEAT_PERIOD_MS, open or not.
+    await loader.pace('message', (agents * 1000) / BEAT_PERIOD_MS);
     await loader.connect(port, agents, 'l-', 100);
     // The dashboard comes after the ramp (19,000 `registered` would fill its buffer at the
     // gateway, which then cuts it as a slow reader), with the light client (cheap to read).
@@ -95,6 +98,7 @@ async function observe(port: number, agents: number): Promise<Observed> {
       spurious,
       silent: silenced.ids.length,
       lostEarly,
+      shed: (await loader.counters()).shed,
       lastBeats: silenced.lastBeats,
     };
   } finally {
@@ -153,6 +157,7 @@ export async function runLateness(): Promise<Figure[]> {
       seen.afterAt.length,
       summarize(seen.afterAt).p99,
     ),
+    figure('beats shed by the generator', 'beats', agents, seen.shed),
     figure(
       'agents lost before the silence',
       'sessions',
