@@ -33,7 +33,11 @@ describe('cluster nodes in one process', () => {
     await until(() => kinds(a!.seen, 's1').includes('paused'), 2000, 'paused on a');
     expect(a!.node.monitor.getStatus('s1')?.pausedBy).toBe('dashboard');
     expect(b!.node.monitor.resume('s1', { by: 'dashboard' })).toBe(true);
-    await until(() => kinds(b!.seen, 's1').includes('resumed'), 2000, 'resumed');
+    await until(
+      () => kinds(a!.seen, 's1').includes('resumed') && kinds(b!.seen, 's1').includes('resumed'),
+      2000,
+      'resumed',
+    );
     expect(a!.seen.map((t) => t.seq)).toEqual(b!.seen.map((t) => t.seq));
   });
 
@@ -94,7 +98,11 @@ describe('cluster nodes in one process', () => {
     expect(b!.node.monitor.register('h1', 'planner')).toBe(true);
     await until(() => kinds(a!.seen, 'h1').includes('registered'), 2000, 'h1 on a');
     expect(b!.node.monitor.unregister('s1', { by: 'api' })).toBe(true);
-    await until(() => kinds(b!.seen, 's1').includes('unregistered'), 2000, 'unregistered');
+    await until(
+      () => [a!, b!].every((n) => kinds(n.seen, 's1').includes('unregistered')),
+      2000,
+      'unregistered',
+    );
     expect(b!.node.monitor.getStatus('s1')).toBeUndefined();
     expect(a!.node.monitor.getStatus('s1')).toBeUndefined();
     expect(kinds(a!.seen, 's1')).toEqual(['registered', 'unregistered']);
