@@ -109,7 +109,7 @@ export class SoakAgent {
   async run(): Promise<void> {
     while (!this.stopping) {
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 10_000 + this.random() * 30_000);
+        const timer = setTimeout(resolve, 20_000 + this.random() * 40_000);
         this.wake = () => {
           clearTimeout(timer);
           resolve();

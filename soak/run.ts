@@ -11,6 +11,7 @@
  * if (!report.passed) process.exitCode = 1;
  * ```
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { SignJWT } from 'jose';
 import { SoakAgent, type Action, type Timing } from './agent.js';
 import { SoakDashboard } from './dashboard.js';
@@ -44,6 +45,8 @@ export interface SoakReport {
   readonly heapGrowth: number;
   readonly rssGrowth: number;
   readonly gatewayAlive: boolean;
+  /** Event-loop delay of the load generator during the run, in ms. */
+  readonly generatorLagMs: { readonly p99: number; readonly max: number };
   readonly passed: boolean;
   readonly failures: string[];
 }
@@ -126,6 +129,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 
   // The soak's time (and its warm-up) counts from here: connecting is not soaking.
   const runStart = Date.now();
+  // The load generator's own lag: past a second, its agents' timing margins are gone and
+  // a failure says more about this machine than about the gateway.
+  const lag = monitorEventLoopDelay({ resolution: 20 });
+  lag.enable();
   const running = agents.map((a) => a.run());
   const endAt = runStart + seconds * 1000;
   while (Date.now() < endAt) {
@@ -135,6 +142,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   }
   for (const a of agents) a.stop();
   await Promise.all(running);
+  lag.disable();
+  const generatorLagMs = { p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 };
   // Transitions of the last actions are on their way to the dashboards.
   await sleep(2_000);
   clearInterval(sampler);
@@ -212,6 +221,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     heapGrowth,
     rssGrowth,
     gatewayAlive,
+    generatorLagMs,
     passed: failures.length === 0,
     failures,
   };
@@ -235,6 +245,8 @@ export function formatReport(r: SoakReport): string {
       `growth after warm-up ${mb(r.heapGrowth)}`,
     `gateway RSS ${first ? mb(first.rss) : '?'} -> ${last ? mb(last.rss) : '?'}, ` +
       `growth after warm-up ${mb(r.rssGrowth)}`,
+    `load generator lag p99 ${r.generatorLagMs.p99.toFixed(0)} ms, max ${r.generatorLagMs.max.toFixed(0)} ms ` +
+      '(over 1,000 ms the agents miss their own margins)',
     ...r.mismatchExamples,
     ...r.failures.map((f) => `FAIL: ${f}`),
   ].join('\n');
