@@ -2,17 +2,17 @@ import { readFileSync } from 'node:fs';
 import type { Policy } from '../../shared/session.js';
 import { isAgentType } from '../../shared/limits.js';
 import { isJsonRecord, parseJson, type JsonRecord } from '../../shared/record.js';
-import { ConfigError } from './errors.js';
+import { normalizeMaxPause, normalizePolicies, normalizePolicy } from '../monitor/policy.js';
+import { asConfigError, ConfigError } from './errors.js';
 import {
   CONFIG_FILE_ENV,
   DEFAULT_SETTINGS,
   LOG_LEVELS,
-  POLICY_KEYS,
   SETTINGS,
   type GatewayConfig,
   type TopLevelSettings,
 } from './settings.js';
-import { readPositiveInt, readSetting, type SettingValue } from './values.js';
+import { readSetting, type SettingValue } from './values.js';
 
 /** Where `loadConfig` reads from; both default to the process's own. */
 export interface LoadConfigOptions {
@@ -20,7 +20,8 @@ export interface LoadConfigOptions {
   readonly readFile?: (path: string) => string;
 }
 
-type Merged = Map<keyof TopLevelSettings, SettingValue>;
+/** Each setting given, with the name it was given by (the variable, or the file's key). */
+type Merged = Map<keyof TopLevelSettings, { readonly value: SettingValue; readonly name: string }>;
 
 const FILE_KEYS: ReadonlySet<string> = new Set([...SETTINGS.map((s) => s.key), 'policies']);
 
@@ -43,45 +44,71 @@ function readConfigFile(path: string, readFile: (path: string) => string): JsonR
   return parsed.value;
 }
 
-function mergeSettings(file: JsonRecord, env: LoadConfigOptions['env'] & object): Merged {
+function fileSettings(file: JsonRecord): Merged {
   const merged: Merged = new Map();
   for (const spec of SETTINGS) {
-    if (file[spec.key] !== undefined)
-      merged.set(spec.key, readSetting(spec.kind, file[spec.key], 'file', spec.key));
-  }
-  for (const spec of SETTINGS) {
-    const raw = env[spec.env];
-    // An empty variable is an unset one, as shells and compose files write them.
-    if (raw !== undefined && raw !== '')
-      merged.set(spec.key, readSetting(spec.kind, raw, 'env', spec.env));
+    if (file[spec.key] !== undefined) {
+      const value = readSetting(spec.kind, file[spec.key], 'file', spec.key);
+      merged.set(spec.key, { value, name: spec.key });
+    }
   }
   return merged;
 }
 
+function envSettings(env: LoadConfigOptions['env'] & object): Merged {
+  const merged: Merged = new Map();
+  for (const spec of SETTINGS) {
+    const raw = env[spec.env];
+    // An empty variable is an unset one, as shells and compose files write them.
+    if (raw !== undefined && raw !== '')
+      merged.set(spec.key, { value: readSetting(spec.kind, raw, 'env', spec.env), name: spec.env });
+  }
+  return merged;
+}
+
+/**
+ * The timing settings, checked by the monitor's normalizers (the one rule for a policy),
+ * their refusals named as the operator wrote the setting.
+ */
+function timing(merged: Merged): Policy & { readonly maxPauseMs: number } {
+  const names = new Map<string, string>();
+  const given: Record<string, unknown> = {};
+  for (const key of ['timeoutMs', 'checkIntervalMs', 'maxMissedBeats', 'maxPauseMs'] as const) {
+    const entry = merged.get(key);
+    names.set(key, entry?.name ?? key);
+    if (entry !== undefined && key !== 'maxPauseMs') given[key] = entry.value;
+  }
+  try {
+    const policy = normalizePolicy(given);
+    return { ...policy, maxPauseMs: normalizeMaxPause(merged.get('maxPauseMs')?.value) };
+  } catch (error) {
+    throw asConfigError(error, names);
+  }
+}
+
 function topLevel(merged: Merged): TopLevelSettings {
+  const value = (key: keyof TopLevelSettings): SettingValue => merged.get(key)?.value;
   const str = (key: keyof TopLevelSettings): string | undefined => {
-    const v = merged.get(key);
+    const v = value(key);
     return typeof v === 'string' ? v : undefined;
   };
-  const num = (key: 'port' | 'timeoutMs' | 'checkIntervalMs' | 'maxMissedBeats' | 'maxPauseMs') => {
-    const v = merged.get(key);
-    return typeof v === 'number' ? v : DEFAULT_SETTINGS[key];
-  };
-  const origins = merged.get('allowedOrigins');
-  const level = LOG_LEVELS.find((l) => l === merged.get('logLevel'));
+  const port = value('port');
+  const origins = value('allowedOrigins');
+  const level = LOG_LEVELS.find((l) => l === value('logLevel'));
+  const { timeoutMs, checkIntervalMs, maxMissedBeats, maxPauseMs } = timing(merged);
   return {
     host: str('host') ?? DEFAULT_SETTINGS.host,
-    port: num('port'),
+    port: typeof port === 'number' ? port : DEFAULT_SETTINGS.port,
     jwtSecret: str('jwtSecret'),
     jwtPublicKey: str('jwtPublicKey'),
     jwksUrl: str('jwksUrl'),
     jwtIssuer: str('jwtIssuer'),
     jwtAudience: str('jwtAudience'),
-    timeoutMs: num('timeoutMs'),
-    checkIntervalMs: num('checkIntervalMs'),
-    maxMissedBeats: num('maxMissedBeats'),
-    maxPauseMs: num('maxPauseMs'),
-    allowedOrigins: Array.isArray(origins) ? origins : DEFAULT_SETTINGS.allowedOrigins,
+    timeoutMs,
+    checkIntervalMs,
+    maxMissedBeats,
+    maxPauseMs,
+    allowedOrigins: isStringList(origins) ? origins : DEFAULT_SETTINGS.allowedOrigins,
     redisUrl: str('redisUrl'),
     redisPrefix: str('redisPrefix') ?? DEFAULT_SETTINGS.redisPrefix,
     nodeId: str('nodeId'),
@@ -89,31 +116,41 @@ function topLevel(merged: Merged): TopLevelSettings {
   };
 }
 
+function isStringList(value: unknown): value is readonly string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string');
+}
+
+/**
+ * Per-agent-type policies, read by the monitor's `normalizePolicies` (the same rule as the
+ * monitor applies to its options) after the agent type names are checked here: the monitor
+ * takes any name, the file takes the contract's agent types only.
+ */
 function readPolicies(raw: unknown, base: Policy): Record<string, Policy> {
   if (raw === undefined) return {};
   if (!isJsonRecord(raw))
     throw new ConfigError('policies', 'must be an object keyed by agent type');
-  const out: Record<string, Policy> = {};
+  const names = new Map<string, string>();
   for (const [agentType, value] of Object.entries(raw)) {
     const name = `policies.${agentType}`;
     if (!isAgentType(agentType) || agentType === '__proto__') {
       throw new ConfigError(name, 'is not a valid agent type (1-64 chars of [A-Za-z0-9._:-])');
     }
-    if (!isJsonRecord(value)) throw new ConfigError(name, 'must be an object');
-    const policy: { -readonly [K in keyof Policy]: number } = { ...base };
-    for (const [key, field] of Object.entries(value)) {
-      const known = POLICY_KEYS.find((k) => k === key);
-      if (known === undefined)
-        throw new ConfigError(`${name}.${key}`, 'is not a known policy field');
-      policy[known] = readPositiveInt(field, 'file', `${name}.${key}`);
-    }
-    out[agentType] = policy;
+    names.set(name, name);
+    if (isJsonRecord(value))
+      for (const key of Object.keys(value)) names.set(`${name}.${key}`, `${name}.${key}`);
   }
-  return out;
+  try {
+    return Object.fromEntries(normalizePolicies(raw, base));
+  } catch (error) {
+    throw asConfigError(error, names);
+  }
 }
 
 function complete(file: JsonRecord, env: LoadConfigOptions['env'] & object): GatewayConfig {
-  const settings = topLevel(mergeSettings(file, env));
+  const fromFile = fileSettings(file);
+  // A bad value in the file stops the start-up even where a variable overrides it.
+  timing(fromFile);
+  const settings = topLevel(new Map([...fromFile, ...envSettings(env)]));
   const base: Policy = {
     timeoutMs: settings.timeoutMs,
     checkIntervalMs: settings.checkIntervalMs,

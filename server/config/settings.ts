@@ -1,4 +1,5 @@
 import type { Policy } from '../../shared/session.js';
+import { DEFAULT_POLICY } from '../monitor/policy.js';
 
 /** The pino levels a deployment may choose. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -44,9 +45,10 @@ export const DEFAULT_SETTINGS: TopLevelSettings = {
   jwksUrl: undefined,
   jwtIssuer: undefined,
   jwtAudience: undefined,
-  timeoutMs: 30_000,
-  checkIntervalMs: 5_000,
-  maxMissedBeats: 3,
+  // The monitor's defaults: one literal, not two that could drift apart.
+  timeoutMs: DEFAULT_POLICY.timeoutMs,
+  checkIntervalMs: DEFAULT_POLICY.checkIntervalMs,
+  maxMissedBeats: DEFAULT_POLICY.maxMissedBeats,
   maxPauseMs: 0,
   allowedOrigins: undefined,
   redisUrl: undefined,
@@ -55,17 +57,13 @@ export const DEFAULT_SETTINGS: TopLevelSettings = {
   logLevel: 'info',
 };
 
-/** How the value of a setting is read and checked. */
+/**
+ * How the value of a setting is read and checked. `number`: a timing setting, read here
+ * (the environment's text to a number) and checked by the monitor's own normalizers, so a
+ * policy is valid by one rule wherever it comes from.
+ */
 export type SettingKind =
-  | 'text'
-  | 'secret'
-  | 'pem'
-  | 'url'
-  | 'port'
-  | 'positiveInt'
-  | 'nonNegativeInt'
-  | 'origins'
-  | 'logLevel';
+  'text' | 'secret' | 'pem' | 'url' | 'port' | 'number' | 'origins' | 'logLevel';
 
 export interface SettingSpec {
   readonly key: keyof TopLevelSettings;
@@ -82,10 +80,10 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'jwksUrl', env: 'PULSEGATE_JWKS_URL', kind: 'url' },
   { key: 'jwtIssuer', env: 'PULSEGATE_JWT_ISSUER', kind: 'text' },
   { key: 'jwtAudience', env: 'PULSEGATE_JWT_AUDIENCE', kind: 'text' },
-  { key: 'timeoutMs', env: 'PULSEGATE_TIMEOUT_MS', kind: 'positiveInt' },
-  { key: 'checkIntervalMs', env: 'PULSEGATE_CHECK_INTERVAL_MS', kind: 'positiveInt' },
-  { key: 'maxMissedBeats', env: 'PULSEGATE_MAX_MISSED_BEATS', kind: 'positiveInt' },
-  { key: 'maxPauseMs', env: 'PULSEGATE_MAX_PAUSE_MS', kind: 'nonNegativeInt' },
+  { key: 'timeoutMs', env: 'PULSEGATE_TIMEOUT_MS', kind: 'number' },
+  { key: 'checkIntervalMs', env: 'PULSEGATE_CHECK_INTERVAL_MS', kind: 'number' },
+  { key: 'maxMissedBeats', env: 'PULSEGATE_MAX_MISSED_BEATS', kind: 'number' },
+  { key: 'maxPauseMs', env: 'PULSEGATE_MAX_PAUSE_MS', kind: 'number' },
   { key: 'allowedOrigins', env: 'PULSEGATE_ALLOWED_ORIGINS', kind: 'origins' },
   { key: 'redisUrl', env: 'PULSEGATE_REDIS_URL', kind: 'url' },
   { key: 'redisPrefix', env: 'PULSEGATE_REDIS_PREFIX', kind: 'text' },
@@ -95,10 +93,3 @@ export const SETTINGS: readonly SettingSpec[] = [
 
 /** The variable naming the JSON settings file. */
 export const CONFIG_FILE_ENV = 'PULSEGATE_CONFIG';
-
-/** The timing fields a per-agent-type policy may set. */
-export const POLICY_KEYS: readonly (keyof Policy)[] = [
-  'timeoutMs',
-  'checkIntervalMs',
-  'maxMissedBeats',
-];

@@ -4,7 +4,8 @@ import { LOG_LEVELS, type LogLevel, type SettingKind } from './settings.js';
 /** Where a raw value came from: the environment gives text, the file gives JSON. */
 export type Source = 'env' | 'file';
 
-export type SettingValue = string | number | readonly string[] | LogLevel;
+/** A setting's typed value; a `number` setting's raw value when it is not digits (see `readNumber`). */
+export type SettingValue = unknown;
 
 const DIGITS = /^[0-9]+$/;
 
@@ -13,15 +14,22 @@ function describe(value: unknown): string {
   return text.length > 64 ? `${text.slice(0, 61)}...` : text;
 }
 
-function readInteger(raw: unknown, source: Source, name: string, min: number): number {
+function readPort(raw: unknown, source: Source, name: string): number {
   let n: number | undefined;
   if (source === 'env' && typeof raw === 'string' && DIGITS.test(raw.trim())) n = Number(raw);
   if (source === 'file' && typeof raw === 'number') n = raw;
-  const what = min > 0 ? 'a positive integer' : 'a non-negative integer';
-  if (n === undefined || !Number.isSafeInteger(n) || n < min) {
-    throw new ConfigError(name, `must be ${what} (got ${describe(raw)})`);
+  if (n === undefined || !Number.isSafeInteger(n) || n < 0 || n > 65535) {
+    throw new ConfigError(name, `must be a port, 0-65535 (got ${describe(raw)})`);
   }
   return n;
+}
+
+/**
+ * The environment's digits as a number; anything else is passed on as it is, for the
+ * monitor's normalizers to refuse with their own rule (`must be a positive integer`).
+ */
+function readNumber(raw: unknown, source: Source): unknown {
+  return source === 'env' && typeof raw === 'string' && DIGITS.test(raw.trim()) ? Number(raw) : raw;
 }
 
 function readText(raw: unknown, name: string, secret: boolean): string {
@@ -109,23 +117,13 @@ export function readSetting(
       return readPem(raw, name);
     case 'url':
       return readUrl(raw, name);
-    case 'port': {
-      const port = readInteger(raw, source, name, 0);
-      if (port > 65535) throw new ConfigError(name, `must be a port, 0-65535 (got ${port})`);
-      return port;
-    }
-    case 'positiveInt':
-      return readInteger(raw, source, name, 1);
-    case 'nonNegativeInt':
-      return readInteger(raw, source, name, 0);
+    case 'port':
+      return readPort(raw, source, name);
+    case 'number':
+      return readNumber(raw, source);
     case 'origins':
       return readOrigins(raw, source, name);
     case 'logLevel':
       return readLogLevel(raw, name);
   }
-}
-
-/** Reads a positive integer (a policy field). */
-export function readPositiveInt(raw: unknown, source: Source, name: string): number {
-  return readInteger(raw, source, name, 1);
 }

@@ -135,10 +135,27 @@ describe('loadConfig', () => {
     [{ policies: { planner: { beatMs: 1 } } }, 'policies.planner.beatMs'],
     [{ policies: { 'bad type!': {} } }, 'policies.bad type!'],
     [{ policies: { planner: 3 } }, 'policies.planner'],
+    [{ policies: { constructor: {} } }, 'policies.constructor'],
+    [
+      { policies: { planner: { timeoutMs: 1000, 'check interval': 5 } } },
+      'policies.planner.check interval',
+    ],
   ])('refuses the file %j naming the setting', (file, name) => {
     const err = refusal({}, file);
     expect(err.setting).toBe(name);
     expect(err.message).toContain(name);
+  });
+
+  it('allows 0 where the contract says non-negative, in the file and the environment', () => {
+    expect(load({}, { port: 0, maxPauseMs: 0 })).toMatchObject({ port: 0, maxPauseMs: 0 });
+    expect(
+      load({ PULSEGATE_PORT: '0', PULSEGATE_MAX_PAUSE_MS: '0' }, { maxPauseMs: 5 }),
+    ).toMatchObject({ port: 0, maxPauseMs: 0 });
+  });
+
+  it('refuses a bad value in the file even where a variable overrides it', () => {
+    const err = refusal({ PULSEGATE_TIMEOUT_MS: '1000' }, { timeoutMs: 0 });
+    expect(err.setting).toBe('timeoutMs');
   });
 
   it('refuses a missing or malformed file naming PULSEGATE_CONFIG', () => {
