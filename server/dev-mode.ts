@@ -16,16 +16,24 @@ function reachableHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/** The `iss` and `aud` the gateway requires (PULSEGATE_JWT_ISSUER / _AUDIENCE), if any. */
+export interface DevClaims {
+  readonly issuer: string | undefined;
+  readonly audience: string | undefined;
+}
+
 /**
  * Logs what a developer needs to try a dev-mode gateway: a dashboard URL whose fragment
  * carries a dashboard token (fragments never reach the server), an agent token, and a
- * command that connects an agent. These lines are the only ones that carry tokens.
+ * command that connects an agent. These lines are the only ones that carry tokens. The
+ * tokens carry the configured `iss` and `aud`, or the gateway would refuse its own.
  */
 export async function announceDevMode(
   log: Logger,
   secret: string,
   host: string,
   port: number,
+  claims: DevClaims = { issuer: undefined, audience: undefined },
 ): Promise<void> {
   const base = `${reachableHost(host)}:${port}`;
   const dashboardToken = await mintToken({
@@ -33,6 +41,7 @@ export async function announceDevMode(
     sub: 'dev-dashboard',
     scope: 'sessions:read sessions:control',
     ttlSeconds: DEV_TOKEN_TTL_SECONDS,
+    ...claims,
   });
   const agentToken = await mintToken({
     secret,
@@ -40,6 +49,7 @@ export async function announceDevMode(
     scope: 'agent',
     agentType: 'dev',
     ttlSeconds: DEV_TOKEN_TTL_SECONDS,
+    ...claims,
   });
   log.info({ dashboardUrl: `http://${base}/#token=${dashboardToken}` }, 'dev mode: dashboard');
   log.info(

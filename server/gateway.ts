@@ -194,7 +194,8 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     const a = address();
     log.info({ host: a?.address ?? config.host, port: a?.port }, 'listening');
     if (devSecret !== undefined && a !== undefined) {
-      announceDevMode(log, devSecret, config.host, a.port).catch((err: unknown) =>
+      const claims = { issuer: config.jwtIssuer, audience: config.jwtAudience };
+      announceDevMode(log, devSecret, config.host, a.port, claims).catch((err: unknown) =>
         log.error({ err }, 'dev mode tokens could not be minted'),
       );
     }
