@@ -23,13 +23,29 @@ export interface PrometheusMetrics extends GatewayMetrics {
 }
 
 const BEAT_VIAS: readonly BeatVia[] = ['message', 'ping', 'http', 'connect'];
+
+let processRegistry: Registry | undefined;
+
+/**
+ * Node's default metrics, collected once per process: they describe the process, not one
+ * gateway, and each `collectDefaultMetrics` starts a GC observer and an event-loop
+ * histogram that nothing stops, so one collection per gateway would leak with each made.
+ */
+function processMetrics(): Registry {
+  if (processRegistry === undefined) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
 const CONNECTION_KINDS: readonly ConnectionKind[] = ['agent', 'dashboard'];
 
 /**
  * Creates the metrics of one gateway: `pulsegate_sessions{state}`,
  * `pulsegate_transitions_total{kind}`, `pulsegate_connections{kind}`,
  * `pulsegate_beats_total{via}`, `pulsegate_event_loop_lag_seconds`, and Node's defaults.
- * Its own `Registry`, so two gateways in one process never share counters.
+ * Its own `Registry`, so two gateways in one process never share counters (Node's defaults,
+ * which describe the process, are the one part they share).
  *
  * @example
  * ```ts
@@ -38,14 +54,13 @@ const CONNECTION_KINDS: readonly ConnectionKind[] = ['agent', 'dashboard'];
  * ```
  */
 export function createMetrics(stateCounts: StateCounts): PrometheusMetrics {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  const own = new Registry();
 
   new Gauge({
     name: 'pulsegate_sessions',
     help: 'Sessions by state.',
     labelNames: ['state'],
-    registers: [registry],
+    registers: [own],
     collect() {
       const counts = stateCounts();
       for (const state of SESSION_STATES) this.set({ state }, counts[state] ?? 0);
@@ -55,19 +70,19 @@ export function createMetrics(stateCounts: StateCounts): PrometheusMetrics {
     name: 'pulsegate_transitions_total',
     help: 'Session transitions by kind.',
     labelNames: ['kind'],
-    registers: [registry],
+    registers: [own],
   });
   const connections = new Gauge({
     name: 'pulsegate_connections',
     help: 'Open connections by kind.',
     labelNames: ['kind'],
-    registers: [registry],
+    registers: [own],
   });
   const beats = new Counter({
     name: 'pulsegate_beats_total',
     help: 'Beats received, by the way they arrived.',
     labelNames: ['via'],
-    registers: [registry],
+    registers: [own],
   });
   // Labelled series exist from the start, so a dashboard sees zeros, not gaps.
   for (const kind of TRANSITION_KINDS) transitions.inc({ kind }, 0);
@@ -79,7 +94,7 @@ export function createMetrics(stateCounts: StateCounts): PrometheusMetrics {
   new Gauge({
     name: 'pulsegate_event_loop_lag_seconds',
     help: 'Event loop delay, 99th percentile since the previous scrape.',
-    registers: [registry],
+    registers: [own],
     collect() {
       // The histogram counts in nanoseconds; it is reset so each scrape sees its own window.
       const p99 = delay.count > 0 ? delay.percentile(99) : 0;
@@ -88,6 +103,7 @@ export function createMetrics(stateCounts: StateCounts): PrometheusMetrics {
     },
   });
 
+  const registry = Registry.merge([own, processMetrics()]);
   return {
     registry,
     contentType: registry.contentType,
