@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,10 +14,19 @@ import {
 } from './harness.js';
 
 let gw: TestGateway | undefined;
+const tempDirs: string[] = [];
 afterEach(async () => {
   await gw?.close();
   gw = undefined;
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
+
+/** A fresh directory under the system's temp dir, removed after the test. */
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
 
 async function start(options: Parameters<typeof startGateway>[0] = {}): Promise<TestGateway> {
   gw = await startGateway(options);
@@ -87,7 +96,7 @@ describe('probes, metrics and pages', () => {
   });
 
   it('serves the page at / and SDK bundles with their content type', async () => {
-    const sdkDir = mkdtempSync(join(tmpdir(), 'pg-sdk-'));
+    const sdkDir = tempDir('pg-sdk-');
     writeFileSync(join(sdkDir, 'pulsegate.js'), 'export const x = 1;\n');
     writeFileSync(join(sdkDir, 'pulsegate.js.map'), '{}');
     await start({ sdkDir, pageDir: join(sdkDir, 'none') });
@@ -106,7 +115,7 @@ describe('probes, metrics and pages', () => {
   });
 
   it('serves a built page and its assets from the page directory', async () => {
-    const pageDir = mkdtempSync(join(tmpdir(), 'pg-page-'));
+    const pageDir = tempDir('pg-page-');
     writeFileSync(join(pageDir, 'index.html'), '<!doctype html><title>real page</title>');
     writeFileSync(join(pageDir, 'app.css'), 'body{}');
     await start({ pageDir });

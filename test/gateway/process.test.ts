@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -175,6 +175,7 @@ describe('pulsegate serve as a process', () => {
 
   it('refuses a config file with an unknown key or a bad policy, naming it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pg-cfg-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'pulsegate.json');
     writeFileSync(file, JSON.stringify({ timeoutMs: 1000, colour: 'blue' }));
     const unknown = spawnSync(process.execPath, [MAIN, 'serve'], {
