@@ -107,9 +107,14 @@ export class SoakAgent {
 
   /** Runs actions until `stop()`; resolves once the current action has finished. */
   async run(): Promise<void> {
+    // The first action comes within 20 s (the fleet's actions spread over time), then
+    // every 20-60 s.
+    let idle = this.random() * 20_000;
     while (!this.stopping) {
+      const wait = idle;
+      idle = 20_000 + this.random() * 40_000;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 20_000 + this.random() * 40_000);
+        const timer = setTimeout(resolve, wait);
         this.wake = () => {
           clearTimeout(timer);
           resolve();
@@ -137,6 +142,25 @@ export class SoakAgent {
   close(): void {
     this.stopBeats();
     this.ws?.terminate();
+  }
+
+  /**
+   * The close code of the current socket: at once if it is already closed (the gateway
+   * closed it earlier than expected), -1 if it does not close within `ms`.
+   */
+  private closeOf(ms: number): Promise<number> {
+    const ws = this.ws;
+    if (ws === undefined || ws.readyState === WebSocket.CLOSED) return Promise.resolve(-2);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        ws.terminate();
+        resolve(-1);
+      }, ms);
+      ws.once('close', (code) => {
+        clearTimeout(timer);
+        resolve(code);
+      });
+    });
   }
 
   private send(frame: string): void {
@@ -184,8 +208,8 @@ export class SoakAgent {
 
   /** Silent until the gateway times the session out and closes 4010; back as new. */
   private async timeout(): Promise<void> {
-    const ws = this.ws;
-    const closed = new Promise<number>((resolve) => ws?.once('close', (code) => resolve(code)));
+    const { timeoutMs, checkIntervalMs, maxMissedBeats: m } = this.timing;
+    const closed = this.closeOf(timeoutMs + m * checkIntervalMs + 10_000);
     this.lastBeatThenSilence();
     const code = await closed;
     if (code !== 4010) this.surprises.push(code);
@@ -200,10 +224,10 @@ export class SoakAgent {
   /** The connection drops (no close frame); back before any deadline. */
   private async drop(): Promise<void> {
     this.lastBeatThenSilence();
-    const ws = this.ws;
-    const closed = new Promise<void>((resolve) => ws?.once('close', () => resolve()));
-    ws?.terminate();
-    await closed;
+    const closed = this.closeOf(10_000);
+    this.ws?.terminate();
+    const code = await closed;
+    if (code !== 1006) this.surprises.push(code);
     this.expected.push('disconnected');
     await sleep(500 + this.random() * 500);
     await this.connect('reconnected');
