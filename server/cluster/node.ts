@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Policy } from '../../shared/session.js';
 import type { Limits } from '../context.js';
@@ -15,7 +14,9 @@ import { decodeBeats, decodeInbox, encodeCommand } from './inbox.js';
 import { clusterKeys } from './keys.js';
 import { SessionMirror } from './mirror.js';
 import { OwnedSessions, type LossReason } from './owner.js';
+import { Liveness } from './liveness.js';
 import { Pump } from './pump.js';
+import { clusterClient } from './redis-client.js';
 import { RedisClusterStore } from './redis-store.js';
 import type { StoredEvent } from './store.js';
 import { resolveTimings, type ClusterTimings } from './timings.js';
@@ -53,28 +54,6 @@ export interface ClusterNode {
   close(): Promise<void>;
 }
 
-function client(url: string, log: Logger, name: string, offlineQueue: boolean): Redis {
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    enableOfflineQueue: offlineQueue,
-    maxRetriesPerRequest: offlineQueue ? null : 0,
-    connectTimeout: 2_000,
-    // Reconnect quickly and forever: a node outlives Redis outages.
-    retryStrategy: (attempt) => Math.min(50 * attempt, 500),
-    connectionName: name,
-  });
-  let reported = false;
-  redis.on('error', (err: Error) => {
-    if (reported) return;
-    reported = true;
-    log.warn({ err: err.message, connection: name }, 'redis unreachable');
-  });
-  redis.on('ready', () => {
-    reported = false;
-  });
-  return redis;
-}
-
 /**
  * Joins the cluster: loads the event tail and the read replica, follows the stream, marks
  * this node alive, reaps dead nodes, and pumps this node's decisions to Redis. Resolves
@@ -92,9 +71,9 @@ export async function joinCluster(options: ClusterNodeOptions): Promise<ClusterN
   const { log, clock, limits } = options;
   const keys = clusterKeys(options.prefix);
   const id = `${options.nodeId ?? randomBytes(4).toString('hex')}#${randomBytes(4).toString('hex')}`;
-  const cmd = client(options.redisUrl, log, `pulsegate:${id}:cmd`, false);
-  const sub = client(options.redisUrl, log, `pulsegate:${id}:sub`, true);
-  const xread = client(options.redisUrl, log, `pulsegate:${id}:xread`, false);
+  const cmd = clusterClient(options.redisUrl, log, `pulsegate:${id}:cmd`, false);
+  const sub = clusterClient(options.redisUrl, log, `pulsegate:${id}:sub`, true);
+  const xread = clusterClient(options.redisUrl, log, `pulsegate:${id}:xread`, false);
   const store = new RedisClusterStore({
     redis: cmd,
     keys,
@@ -148,11 +127,15 @@ export async function joinCluster(options: ClusterNodeOptions): Promise<ClusterN
   });
   const mirror = new SessionMirror();
   const events = new StreamEventLog({ limits, clock, log });
-  let reachable = false;
-  let reachableSince = 0;
-  let loaded = false;
+  const liveness = new Liveness({
+    store,
+    node: id,
+    clock,
+    timings,
+    log,
+    adopt: (sessions) => owned.adopt(sessions),
+  });
   let consuming = false;
-  let closed = false;
 
   const monitor = new ClusterMonitor({
     owned,
@@ -204,46 +187,19 @@ export async function joinCluster(options: ClusterNodeOptions): Promise<ClusterN
     else monitor.receive(m.tenant, m.id, m.command);
   });
 
-  const markAlive = () => {
-    if (!reachable || closed) return;
-    store.alive(id).catch((err: unknown) => log.debug({ err }, 'alive mark failed'));
-  };
-  let reaping = false;
-  const reap = async () => {
-    if (!reachable || !loaded || reaping || closed) return;
-    if (clock.now() - reachableSince < timings.graceMs) return;
-    reaping = true;
-    try {
-      for (;;) {
-        const reaped = await store.reap(id, timings.ttlMs, timings.reapBatch);
-        if (reaped === undefined) break;
-        if (reaped.sessions.length > 0) {
-          log.info({ dead: reaped.dead, sessions: reaped.sessions.length }, 'dead node reaped');
-          owned.adopt(reaped.sessions);
-        }
-      }
-    } catch (err) {
-      log.debug({ err }, 'reap failed');
-    } finally {
-      reaping = false;
-    }
-  };
-
   cmd.on('ready', () => {
-    reachable = true;
-    reachableSince = clock.now();
-    markAlive();
+    liveness.up();
     pump.setReachable(true);
   });
   cmd.on('close', () => {
-    reachable = false;
+    liveness.down();
     pump.setReachable(false);
   });
 
   const stops = [
     ticker.every(timings.flushMs, () => pump.flush()),
-    ticker.every(timings.aliveMs, markAlive),
-    ticker.every(timings.reapMs, () => void reap()),
+    ticker.every(timings.aliveMs, liveness.markAlive),
+    ticker.every(timings.reapMs, () => void liveness.reap()),
   ];
 
   async function load(): Promise<void> {
@@ -256,7 +212,7 @@ export async function joinCluster(options: ClusterNodeOptions): Promise<ClusterN
     if (!consuming) consumer.start(events.seq);
     consuming = true;
     await sub.subscribe(keys.inbox(id), keys.beats);
-    loaded = true;
+    liveness.loadedNow();
   }
 
   await Promise.all([cmd.connect(), sub.connect(), xread.connect()]).catch((err: unknown) =>
@@ -264,7 +220,7 @@ export async function joinCluster(options: ClusterNodeOptions): Promise<ClusterN
   );
   owned.start();
   const loading = (async () => {
-    while (!closed) {
+    while (!liveness.stopped) {
       try {
         if (cmd.status !== 'ready') throw new Error('redis not ready');
         await load();
@@ -283,7 +239,7 @@ export async function joinCluster(options: ClusterNodeOptions): Promise<ClusterN
     id,
     monitor,
     events,
-    ready: () => reachable && loaded,
+    ready: () => liveness.ready,
     onLoss(listener) {
       lossListeners.add(listener);
       return () => lossListeners.delete(listener);
@@ -292,12 +248,11 @@ export async function joinCluster(options: ClusterNodeOptions): Promise<ClusterN
       return pump.backlog;
     },
     async close() {
-      if (closed) return;
+      if (liveness.stopped) return;
       for (const stop of stops) stop();
       owned.stop();
       await Promise.race([pump.drain(), new Promise((r) => setTimeout(r, 2_000))]);
-      closed = true;
-      if (reachable) await store.alive(id, true).catch(() => undefined);
+      await liveness.leave();
       await consumer.stop();
       sub.disconnect();
       cmd.disconnect();

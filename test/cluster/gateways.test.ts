@@ -181,6 +181,9 @@ describe('cluster of gateway processes on one Redis', () => {
     const onA = await watch(a);
     const leaving = await agent('leaving', b);
     await until(() => kindsOf(onA.seen, 'leaving').includes('registered'), 3000, 'registered');
+    // A node reaps only once it has been up for the grace period (3 s): it cannot tell a
+    // fresh start from Redis coming back.
+    await sleep(3_000);
     await b.stop();
     const stoppedAt = Date.now();
     expect(leaving.closes).toEqual([1001]);
