@@ -8,7 +8,12 @@ export const SOCKET_IO_PATH = '/socket.io/';
 /** The agent WebSocket path of the contract. */
 export const AGENT_PATH = '/v1/agent';
 
-/** Answers an upgrade with a plain HTTP error and closes the socket. */
+/**
+ * Answers an upgrade with a plain HTTP error and closes the socket: the one refusal of
+ * every upgrade path (the router's 404/429/503, the agent edge's 401/403, Engine.IO's 429).
+ * The socket is destroyed once the answer is flushed, or on an error: a peer that never
+ * closes its side must not hold a descriptor.
+ */
 export function refuseUpgrade(
   socket: Duplex,
   status: number,
@@ -16,12 +21,13 @@ export function refuseUpgrade(
   message: string,
   headers: Readonly<Record<string, string>> = {},
 ): void {
-  if (!socket.writable) {
+  if (socket.destroyed || !socket.writable) {
     socket.destroy();
     return;
   }
   const body = JSON.stringify({ error: { code, message } });
   socket.once('error', () => socket.destroy());
+  socket.once('finish', () => socket.destroy());
   const extra = Object.entries(headers)
     .map(([name, value]) => `${name}: ${value}\r\n`)
     .join('');
@@ -34,7 +40,8 @@ export function refuseUpgrade(
   );
 }
 
-function pathOf(url: string | undefined): string {
+/** A request URL's path, without its query string: what may be logged (tokens ride there). */
+export function pathOf(url: string | undefined): string {
   const raw = url ?? '/';
   const q = raw.indexOf('?');
   return q < 0 ? raw : raw.slice(0, q);

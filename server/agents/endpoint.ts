@@ -11,13 +11,8 @@ import { AgentConnection, type AgentHub } from './connection.js';
 import { agentIdentity, type AgentIdentity } from '../auth/identity.js';
 import { ConnectionRegistry } from './registry.js';
 import { closeSpread } from './shutdown.js';
-import {
-  readUpgradeToken,
-  redactedPath,
-  refusalCode,
-  refuseUpgrade,
-  withDeadline,
-} from './upgrade.js';
+import { pathOf } from '../upgrades.js';
+import { readUpgradeToken, refusalCode, refuseAgentUpgrade, withDeadline } from './upgrade.js';
 import { welcomeFrame } from './welcome.js';
 
 /** RFC 6455 "internal error": not a contract code, the peer just sees a failure. */
@@ -92,10 +87,10 @@ export function createAgentEndpoint(ctx: GatewayContext): AgentEndpoint {
 
   function refuse(req: IncomingMessage, socket: Duplex, error: PulsegateError): void {
     log.info(
-      { path: redactedPath(req), code: error.code, detail: error.message },
+      { path: pathOf(req.url), code: error.code, detail: error.message },
       'agent upgrade refused',
     );
-    refuseUpgrade(socket, error.code);
+    refuseAgentUpgrade(socket, error.code);
   }
 
   async function authenticate(req: IncomingMessage): Promise<AgentIdentity | PulsegateError> {
@@ -159,8 +154,8 @@ export function createAgentEndpoint(ctx: GatewayContext): AgentEndpoint {
   return {
     handleUpgrade(req, socket, head) {
       handleUpgrade(req, socket, head).catch((error: unknown) => {
-        log.error({ err: error, path: redactedPath(req) }, 'agent upgrade failed');
-        refuseUpgrade(socket, 'internal');
+        log.error({ err: error, path: pathOf(req.url) }, 'agent upgrade failed');
+        refuseAgentUpgrade(socket, 'internal');
       });
     },
     get size() {

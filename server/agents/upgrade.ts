@@ -1,7 +1,8 @@
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { readBearer } from '../auth/bearer.js';
 import { HTTP_STATUS, PulsegateError, type ErrorCode } from '../../shared/errors.js';
+import { refuseUpgrade } from '../upgrades.js';
 
 /**
  * The token of an upgrade request: `Authorization: Bearer <jwt>` first, else the
@@ -18,36 +19,18 @@ export function readUpgradeToken(req: IncomingMessage): string | undefined {
   return token === null || token === '' ? undefined : token;
 }
 
-/** The request path without its query string: what may be logged (tokens ride in the query). */
-export function redactedPath(req: IncomingMessage): string {
-  const url = req.url ?? '/';
-  const query = url.indexOf('?');
-  return query < 0 ? url : url.slice(0, query);
+/**
+ * Answers a refused agent upgrade. The body is generic (the code only): the detail is for
+ * the log, never for the peer.
+ */
+export function refuseAgentUpgrade(socket: Duplex, code: ErrorCode): void {
+  refuseUpgrade(socket, HTTP_STATUS[code], code, code.replace('_', ' '));
 }
 
 /**
- * Answers a refused upgrade with a plain HTTP response and closes the socket. The body is
- * generic (the code only): the detail is for the log, never for the peer.
+ * Any failure of verification becomes a contract code: unknown errors are `unauthorized`.
+ * The agent upgrade, an agent's refresh and the dashboard handshake all map through it.
  */
-export function refuseUpgrade(socket: Duplex, code: ErrorCode): void {
-  if (socket.destroyed || !socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const status = HTTP_STATUS[code];
-  const body = JSON.stringify({ error: { code, message: code.replace('_', ' ') } });
-  socket.once('finish', () => socket.destroy());
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
-      'Connection: close\r\n' +
-      'Content-Type: application/json\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-      '\r\n' +
-      body,
-  );
-}
-
-/** Any failure of verification becomes a contract code: unknown errors are `unauthorized`. */
 export function refusalCode(error: unknown): ErrorCode {
   if (error instanceof PulsegateError) {
     if (error.code === 'unavailable' || error.code === 'forbidden') return error.code;

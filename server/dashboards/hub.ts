@@ -12,7 +12,7 @@ import { armDashboardExpiry, disarmDashboardExpiry } from './expiry.js';
 import { DashboardFanout } from './fanout.js';
 import { handshakeError, readDashboardAuth } from './handshake.js';
 import type { DashboardServer, DashboardSocket } from './types.js';
-import { withDeadline } from '../agents/upgrade.js';
+import { refusalCode, withDeadline } from '../agents/upgrade.js';
 import { admissionMiddleware } from '../limits/engine-admission.js';
 
 /** Cluster mode hands in the deployment's log; one node keeps its own over the monitor. */
@@ -20,13 +20,6 @@ function eventLogFor(ctx: GatewayContext, log: Logger): [EventLog, () => void] {
   if (ctx.events !== undefined) return [ctx.events, () => {}];
   const own = createEventLog({ monitor: ctx.monitor, limits: ctx.limits, clock: ctx.clock, log });
   return [own, () => own.close()];
-}
-
-function codeOf(error: unknown): PulsegateError['code'] {
-  if (error instanceof PulsegateError) {
-    if (error.code === 'forbidden' || error.code === 'unavailable') return error.code;
-  }
-  return 'unauthorized';
 }
 
 /**
@@ -93,7 +86,7 @@ export function attachDashboards(httpServer: HttpServer, ctx: GatewayContext): D
         next();
       })
       .catch((error: unknown) => {
-        const code = codeOf(error);
+        const code = refusalCode(error);
         const detail = error instanceof Error ? error.message : 'verification failed';
         log.info({ code, detail }, 'dashboard refused');
         next(handshakeError(code));

@@ -2,6 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { Logger } from 'pino';
 import { PulsegateError } from '../../shared/errors.js';
 import { redactUrl } from '../log.js';
+import { pathOf } from '../upgrades.js';
 import type { OriginPolicy } from '../context.js';
 import { checkDeclaredLength } from './body.js';
 import { applyCors } from './cors.js';
@@ -113,9 +114,7 @@ export function createRouter(deps: RouterDeps): RequestListener {
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const path = q < 0 ? url : url.slice(0, q);
+    const path = pathOf(req.url);
     const methods = route(path);
     // The application's own paths stay the application's, even while the gateway closes.
     if (methods === undefined && deps.fallback !== undefined) {
