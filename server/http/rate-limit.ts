@@ -1,10 +1,6 @@
 import { PulsegateError } from '../../shared/errors.js';
+import { UpgradeAdmission } from '../limits/upgrade-admission.js';
 import type { Clock } from '../monitor/types.js';
-
-interface Bucket {
-  tokens: number;
-  at: number;
-}
 
 export interface RateLimiterOptions {
   readonly ratePerSecond: number;
@@ -15,34 +11,28 @@ export interface RateLimiterOptions {
 }
 
 /**
- * A token bucket per caller (tenant and subject) for the HTTP API. The map is bounded: a
- * forgotten caller starts again with a full bucket, which errs on the side of serving.
+ * A token bucket per caller (tenant and subject) for the HTTP API. The buckets are the
+ * per-IP connection rate's bounded map, keyed by caller instead of by address: one
+ * implementation of keyed, bounded token buckets. A forgotten caller starts again with a
+ * full bucket, which errs on the side of serving.
+ *
+ * @example
+ * ```ts
+ * const limiter = new RateLimiter({ ratePerSecond: 50, burst: 100, maxKeys: 10_000, clock });
+ * limiter.take(`${tenant}\u0000${subject}`); // throws rate_limited (429) past the rate
+ * ```
  */
 export class RateLimiter {
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly buckets: UpgradeAdmission;
 
-  constructor(private readonly options: RateLimiterOptions) {}
+  constructor(options: RateLimiterOptions) {
+    this.buckets = new UpgradeAdmission(options);
+  }
 
   /** Takes one token for `key`, or throws `rate_limited` (429). */
   take(key: string): void {
-    const { ratePerSecond, burst, maxKeys, clock } = this.options;
-    const now = clock.now();
-    let bucket = this.buckets.get(key);
-    if (bucket === undefined) {
-      if (this.buckets.size >= maxKeys) {
-        const oldest = this.buckets.keys().next();
-        if (oldest.done !== true) this.buckets.delete(oldest.value);
-      }
-      bucket = { tokens: burst, at: now };
-    } else {
-      // Re-inserted below, so Map order stays least-recently-seen first.
-      this.buckets.delete(key);
-      bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * ratePerSecond);
-      bucket.at = now;
-    }
-    this.buckets.set(key, bucket);
-    if (bucket.tokens < 1) throw new PulsegateError('rate_limited', 'too many requests');
-    bucket.tokens -= 1;
+    if (this.buckets.admitIp(key) > 0)
+      throw new PulsegateError('rate_limited', 'too many requests');
   }
 
   get size(): number {
