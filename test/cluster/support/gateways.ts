@@ -7,7 +7,7 @@ import { SECRET } from '../../support/harness.js';
 const MAIN = resolve('dist/server/cli/main.js');
 
 /** The short policy every cluster process test runs with. */
-export const TIMEOUT_MS = 1_000;
+export const TIMEOUT_MS = 1_500;
 export const CHECK_MS = 500;
 export const MAX_MISSED = 2;
 
