@@ -63,7 +63,7 @@ export const DEFAULT_SETTINGS: TopLevelSettings = {
  * policy is valid by one rule wherever it comes from.
  */
 export type SettingKind =
-  'text' | 'secret' | 'pem' | 'url' | 'port' | 'number' | 'origins' | 'logLevel';
+  'text' | 'secret' | 'pem' | 'httpUrl' | 'redisUrl' | 'port' | 'number' | 'origins' | 'logLevel';
 
 export interface SettingSpec {
   readonly key: keyof TopLevelSettings;
@@ -77,7 +77,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'port', env: 'PULSEGATE_PORT', kind: 'port' },
   { key: 'jwtSecret', env: 'PULSEGATE_JWT_SECRET', kind: 'secret' },
   { key: 'jwtPublicKey', env: 'PULSEGATE_JWT_PUBLIC_KEY', kind: 'pem' },
-  { key: 'jwksUrl', env: 'PULSEGATE_JWKS_URL', kind: 'url' },
+  { key: 'jwksUrl', env: 'PULSEGATE_JWKS_URL', kind: 'httpUrl' },
   { key: 'jwtIssuer', env: 'PULSEGATE_JWT_ISSUER', kind: 'text' },
   { key: 'jwtAudience', env: 'PULSEGATE_JWT_AUDIENCE', kind: 'text' },
   { key: 'timeoutMs', env: 'PULSEGATE_TIMEOUT_MS', kind: 'number' },
@@ -85,7 +85,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'maxMissedBeats', env: 'PULSEGATE_MAX_MISSED_BEATS', kind: 'number' },
   { key: 'maxPauseMs', env: 'PULSEGATE_MAX_PAUSE_MS', kind: 'number' },
   { key: 'allowedOrigins', env: 'PULSEGATE_ALLOWED_ORIGINS', kind: 'origins' },
-  { key: 'redisUrl', env: 'PULSEGATE_REDIS_URL', kind: 'url' },
+  { key: 'redisUrl', env: 'PULSEGATE_REDIS_URL', kind: 'redisUrl' },
   { key: 'redisPrefix', env: 'PULSEGATE_REDIS_PREFIX', kind: 'text' },
   { key: 'nodeId', env: 'PULSEGATE_NODE_ID', kind: 'text' },
   { key: 'logLevel', env: 'PULSEGATE_LOG_LEVEL', kind: 'logLevel' },

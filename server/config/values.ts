@@ -74,13 +74,20 @@ function readOrigins(raw: unknown, source: Source, name: string): readonly strin
   );
 }
 
-function readUrl(raw: unknown, name: string): string {
+/** A URL with one of `schemes` (`https:`...): a key set on `ftp:` would fail at every token. */
+function readUrl(raw: unknown, name: string, schemes: readonly string[]): string {
   const text = readText(raw, name, false);
+  let url: URL | undefined;
   try {
-    return new URL(text).href;
+    url = new URL(text);
   } catch {
-    throw new ConfigError(name, `must be a URL (got ${describe(raw)})`);
+    // refused below
   }
+  if (url === undefined || !schemes.includes(url.protocol)) {
+    const kinds = schemes.map((s) => `${s}//`).join(' or ');
+    throw new ConfigError(name, `must be a ${kinds} URL (got ${describe(raw)})`);
+  }
+  return url.href;
 }
 
 function readPem(raw: unknown, name: string): string {
@@ -115,8 +122,10 @@ export function readSetting(
       return readText(raw, name, true);
     case 'pem':
       return readPem(raw, name);
-    case 'url':
-      return readUrl(raw, name);
+    case 'httpUrl':
+      return readUrl(raw, name, ['http:', 'https:']);
+    case 'redisUrl':
+      return readUrl(raw, name, ['redis:', 'rediss:']);
     case 'port':
       return readPort(raw, source, name);
     case 'number':

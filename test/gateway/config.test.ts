@@ -113,6 +113,8 @@ describe('loadConfig', () => {
     [{ PULSEGATE_LOG_LEVEL: 'loud' }, 'PULSEGATE_LOG_LEVEL'],
     [{ PULSEGATE_ALLOWED_ORIGINS: 'not a url' }, 'PULSEGATE_ALLOWED_ORIGINS'],
     [{ PULSEGATE_JWKS_URL: 'nope' }, 'PULSEGATE_JWKS_URL'],
+    [{ PULSEGATE_JWKS_URL: 'file:///etc/jwks.json' }, 'PULSEGATE_JWKS_URL'],
+    [{ PULSEGATE_REDIS_URL: 'http://127.0.0.1:6379' }, 'PULSEGATE_REDIS_URL'],
     [{ PULSEGATE_JWT_PUBLIC_KEY: 'garbage' }, 'PULSEGATE_JWT_PUBLIC_KEY'],
   ])('refuses %j naming the variable', (env, name) => {
     const err = refusal(env);
@@ -128,6 +130,8 @@ describe('loadConfig', () => {
     [{ port: 1.5 }, 'port'],
     [{ allowedOrigins: 'https://a.example.com' }, 'allowedOrigins'],
     [{ allowedOrigins: [42] }, 'allowedOrigins'],
+    [{ jwksUrl: 'ftp://keys.example/jwks.json' }, 'jwksUrl'],
+    [{ redisUrl: 'localhost:6379' }, 'redisUrl'],
     [{ timeoutMS: 1000 }, 'timeoutMS'],
     [{ policies: [] }, 'policies'],
     [{ policies: { planner: { timeoutMs: 0 } } }, 'policies.planner.timeoutMs'],
