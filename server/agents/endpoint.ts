@@ -117,6 +117,9 @@ export function createAgentEndpoint(ctx: GatewayContext): AgentEndpoint {
     ws.on('close', onClose);
     ws.on('error', onSocketError);
     registry.added(connection);
+    // Counted here, with the close listener in place: every close is counted down, a
+    // connection refused below included, so the gauge can never go negative.
+    ctx.metrics.connectionOpened('agent');
     const previous = registry.bind(connection);
     if (previous !== undefined) {
       log.info(previous.logFields(), 'agent replaced');
@@ -131,7 +134,6 @@ export function createAgentEndpoint(ctx: GatewayContext): AgentEndpoint {
       connection.detach(INTERNAL_ERROR, 'internal error');
       return;
     }
-    ctx.metrics.connectionOpened('agent');
     ctx.metrics.beat('connect');
     connection.send(welcomeFrame(identity, result));
     connection.armExpiry(identity.expiresAt);
