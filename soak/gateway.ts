@@ -27,6 +27,7 @@ export interface MemorySample {
 export class SoakGateway {
   private lines: string[] = [];
   private waiters: ((line: string) => void)[] = [];
+  private inFlight: Promise<MemorySample | undefined> | undefined;
 
   private constructor(
     readonly child: ChildProcess,
@@ -95,11 +96,27 @@ export class SoakGateway {
     return this.lines.filter((l) => l.includes('"level":'));
   }
 
-  /** Asks the probe for a post-GC sample. */
-  async sample(startedAt: number): Promise<MemorySample> {
-    const line = new Promise<string>((resolve) => this.waiters.push(resolve));
+  /**
+   * Asks the probe for a post-GC sample; `undefined` if none came within 10 s. One at a
+   * time: signals sent faster than the process takes them merge into one.
+   */
+  sample(startedAt: number): Promise<MemorySample | undefined> {
+    this.inFlight ??= this.ask(startedAt).finally(() => (this.inFlight = undefined));
+    return this.inFlight;
+  }
+
+  private async ask(startedAt: number): Promise<MemorySample | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const line = new Promise<string | undefined>((resolve) => {
+      this.waiters = [resolve];
+      timer = setTimeout(() => resolve(undefined), 10_000);
+    });
     this.child.kill('SIGUSR2');
-    const parsed = JSON.parse(await line) as { heapUsed: number; rss: number };
+    const text = await line;
+    clearTimeout(timer);
+    this.waiters = [];
+    if (text === undefined) return undefined;
+    const parsed = JSON.parse(text) as { heapUsed: number; rss: number };
     return { atMs: Date.now() - startedAt, heapUsed: parsed.heapUsed, rss: parsed.rss };
   }
 

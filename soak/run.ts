@@ -53,7 +53,7 @@ export interface SoakReport {
 
 const SECRET = 'soak-secret-0123456789abcdef0123456789';
 const TIMING: Timing = {
-  timeoutMs: 3_000,
+  timeoutMs: 5_000,
   checkIntervalMs: 3_000,
   maxMissedBeats: 3,
   beatMs: 1_000,
@@ -104,7 +104,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const memory: MemorySample[] = [];
   const sampler = setInterval(
     () => {
-      void gateway.sample(started).then((s) => memory.push(s));
+      void gateway.sample(started).then((s) => {
+        if (s !== undefined) memory.push(s);
+      });
     },
     Math.max(2_000, (seconds * 1000) / 30),
   );
@@ -147,7 +149,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   // Transitions of the last actions are on their way to the dashboards.
   await sleep(2_000);
   clearInterval(sampler);
-  memory.push(await gateway.sample(started));
+  const last = await gateway.sample(started);
+  if (last !== undefined) memory.push(last);
 
   const failures: string[] = [];
   const expectedTotal = agents.reduce((n, a) => n + a.expected.length, 0);
