@@ -67,6 +67,32 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
+/** The server events the gateway, Engine.IO and the edges listen to. */
+const SERVER_EVENTS = ['request', 'upgrade', 'listening', 'close'] as const;
+type Listeners = ReadonlyMap<string, readonly ((...args: unknown[]) => void)[]>;
+
+function listenersOf(server: HttpServer): Listeners {
+  return new Map(
+    SERVER_EVENTS.map((e) => [e, server.listeners(e) as ((...args: unknown[]) => void)[]]),
+  );
+}
+
+/**
+ * Undoes an attachment: removes every listener added since `before` (ours, Engine.IO's)
+ * and puts back the ones the HTTP edge took over (the application's request listeners).
+ */
+function detacher(server: HttpServer, before: Listeners): () => void {
+  const after = listenersOf(server);
+  return () => {
+    for (const event of SERVER_EVENTS) {
+      const was = before.get(event) ?? [];
+      const now = after.get(event) ?? [];
+      for (const listener of now) if (!was.includes(listener)) server.off(event, listener);
+      for (const listener of was) if (!now.includes(listener)) server.on(event, listener);
+    }
+  };
+}
+
 function hasKey(config: GatewayConfig): boolean {
   return (
     config.jwtSecret !== undefined ||
@@ -170,6 +196,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const attached = options.server !== undefined;
   const server = options.server ?? createOwnServer(limits);
   const foreignUpgrade = server.listenerCount('upgrade') > 0;
+  const before = listenersOf(server);
   let closing = false;
   installHttpEdge(server, ctx, {
     metrics,
@@ -219,6 +246,8 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     onListening();
   }
 
+  // What the gateway (and Engine.IO for it) attached, to take off an application's server.
+  const detach = detacher(server, before);
   const shutdown = createShutdown({
     log,
     server,
@@ -250,6 +279,8 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     address,
     async close() {
       await shutdown();
+      // The application's server is left as it was found: its own listeners, none of ours.
+      if (attached) detach();
       await cluster?.close();
     },
   };

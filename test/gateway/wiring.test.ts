@@ -1,5 +1,15 @@
+import { createServer } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { agentToken, bearer, startGateway, type TestGateway } from './harness.js';
+import { createGateway } from '../../server/gateway.js';
+import { createLogger } from '../../server/log.js';
+import {
+  agentToken,
+  bearer,
+  LogCapture,
+  SECRET,
+  startGateway,
+  type TestGateway,
+} from './harness.js';
 
 let gw: TestGateway | undefined;
 afterEach(async () => {
@@ -27,5 +37,19 @@ describe('gateway wiring', () => {
       source: 'listener',
       err: { message: 'listener boom' },
     });
+  });
+
+  it('leaves an application server with its own listeners only once it closes', async () => {
+    const server = createServer((_req, res) => res.end('app'));
+    const events = ['request', 'upgrade', 'listening', 'close'] as const;
+    const before = events.map((e) => server.listeners(e));
+    const gateway = await createGateway({
+      server,
+      config: { jwtSecret: SECRET },
+      logger: createLogger({ level: 'silent', destination: new LogCapture() }),
+      limits: { shutdownSpreadMs: 10 },
+    });
+    await gateway.close();
+    expect(events.map((e) => server.listeners(e))).toEqual(before);
   });
 });
