@@ -3,14 +3,17 @@ export interface HeapNode {
   heapIndex: number;
 }
 
-const ARITY = 4;
+/** log2 of the arity: eight children, so a million deadlines are under seven levels deep. */
+const SHIFT = 3;
+const ARITY = 1 << SHIFT;
 const INITIAL_CAPACITY = 1024;
 
 /**
- * An indexed 4-ary min-heap of deadlines. Each node carries its own position, so moving a
+ * An indexed 8-ary min-heap of deadlines. Each node carries its own position, so moving a
  * deadline (a beat) is an in-place sift, O(log n), with no allocation; the keys sit in one
- * Float64Array next to each other, so a sift compares four children within a cache line
- * instead of chasing four pointers. Ties come out in no particular order.
+ * Float64Array next to each other, so a sift compares eight children in one or two cache
+ * lines instead of chasing eight pointers, and a beat's sift to the bottom crosses fewer
+ * levels (each a likely cache miss at a million sessions) than with four. Ties come out in no particular order.
  */
 export class DeadlineHeap<T extends HeapNode> {
   private keys = new Float64Array(INITIAL_CAPACITY);
@@ -61,7 +64,7 @@ export class DeadlineHeap<T extends HeapNode> {
     if (i === n) return;
     const key = this.keys[n] as number;
     // The last node fills the hole, then goes whichever way its deadline says.
-    if (i > 0 && key < (this.keys[(i - 1) >> 2] as number)) this.siftUp(last, key, i);
+    if (i > 0 && key < (this.keys[(i - 1) >> SHIFT] as number)) this.siftUp(last, key, i);
     else this.siftDown(last, key, i);
   }
 
@@ -69,7 +72,7 @@ export class DeadlineHeap<T extends HeapNode> {
     const keys = this.keys;
     const nodes = this.nodes;
     while (i > 0) {
-      const parent = (i - 1) >> 2;
+      const parent = (i - 1) >> SHIFT;
       const pk = keys[parent] as number;
       if (pk <= key) break;
       const pn = nodes[parent] as T;
@@ -88,7 +91,7 @@ export class DeadlineHeap<T extends HeapNode> {
     const nodes = this.nodes;
     const n = nodes.length;
     for (;;) {
-      const first = i * ARITY + 1;
+      const first = (i << SHIFT) + 1;
       if (first >= n) break;
       let best = first;
       let bestKey = keys[first] as number;

@@ -7,7 +7,7 @@ import {
   type MonitorOptions,
   type MonitorSettings,
 } from './options.js';
-import { stateOf, toStatus } from './record.js';
+import { toStatus, type SessionRecord } from './record.js';
 import { beat, step, type MonitorEvent, type RuleSettings, type Step } from './rules.js';
 import { TimerScheduler } from './scheduler.js';
 import { MemoryStore, type SessionStore, type StoredSession } from './store.js';
@@ -187,18 +187,13 @@ export class HeartbeatMonitor implements Monitor {
     const next = s.record;
     if (next === undefined) {
       if (prev !== undefined) {
-        this.counts[stateOf(prev)]--;
-        if (prev.missedBeats === 0) this.zeroMissed--;
+        this.count(prev, -1);
         this.store.delete(prev.tenant, prev.id);
       }
     } else {
       if (next !== prev) {
-        if (prev !== undefined) {
-          this.counts[stateOf(prev)]--;
-          if (prev.missedBeats === 0) this.zeroMissed--;
-        }
-        this.counts[stateOf(next)]++;
-        if (next.missedBeats === 0) this.zeroMissed++;
+        if (prev !== undefined) this.count(prev, -1);
+        this.count(next, 1);
       }
       this.store.set(held, next, s.lastBeat, s.deadline);
       const at = s.deadline;
@@ -209,6 +204,15 @@ export class HeartbeatMonitor implements Monitor {
     }
     if (s.transitions.length > 0) this.emit(s.transitions);
     return s.accepted;
+  }
+
+  /** Adds `delta` to the counts of `record`'s state (a branch per state: no keyed access). */
+  private count(record: SessionRecord, delta: number): void {
+    const counts = this.counts;
+    if (record.pause !== undefined) counts.paused += delta;
+    else if (record.missedBeats > 0) counts.warning += delta;
+    else counts.healthy += delta;
+    if (record.missedBeats === 0) this.zeroMissed += delta;
   }
 
   private arm(at: Millis): void {
@@ -233,10 +237,12 @@ export class HeartbeatMonitor implements Monitor {
     const now = this.clock.now();
     this.waking = true;
     try {
+      const store = this.store;
       for (let budget = this.settings.maxDuePerWake; budget > 0; budget--) {
-        const at = this.store.earliestDeadline();
-        const held = this.store.earliest();
-        if (at === undefined || at > now || held === undefined || !this.running) break;
+        const at = store.earliestDeadline();
+        if (at === undefined || at > now || !this.running) break;
+        const held = store.earliest();
+        if (held === undefined) break;
         this.apply(held, step(held.record, held.lastBeat, DUE, now, this.rules));
       }
     } finally {
@@ -250,13 +256,21 @@ export class HeartbeatMonitor implements Monitor {
    * into the monitor has its transitions queued behind the current ones.
    */
   private emit(transitions: readonly MonitorTransition[]): void {
-    for (const t of transitions) this.queue.push(t);
-    if (this.emitting) return;
+    if (this.emitting) {
+      for (const t of transitions) this.queue.push(t);
+      return;
+    }
+    // Not delivering yet: these go out directly, and whatever the listeners cause meanwhile
+    // is queued behind them (the queue is touched only then).
     this.emitting = true;
+    const queue = this.queue;
     try {
-      for (let i = 0; i < this.queue.length; i++) this.deliver(this.queue[i] as MonitorTransition);
+      for (let i = 0; i < transitions.length; i++) {
+        this.deliver(transitions[i] as MonitorTransition);
+      }
+      for (let i = 0; i < queue.length; i++) this.deliver(queue[i] as MonitorTransition);
     } finally {
-      this.queue.length = 0;
+      if (queue.length > 0) queue.length = 0;
       this.emitting = false;
     }
   }

@@ -249,31 +249,66 @@ export function step(
   }
 }
 
-/** Handles the session's one deadline at its nominal time, however late `now` is. */
+/**
+ * Handles the session's one deadline at its nominal time, however late `now` is. This is the
+ * hot path of a wake-up: the new record is built directly (no patch object) and the next
+ * deadline is computed once.
+ */
 function due(r: SessionRecord, lastBeat: Millis, now: Millis, settings: RuleSettings): Step {
-  const at = deadlineOf(r, lastBeat, settings);
-  if (at === undefined || at > now) return done(r, lastBeat, NO_TRANSITIONS, settings, false);
-  if (r.pause !== undefined) {
-    const next = change(r, { pause: undefined, missedBeats: 0 });
-    return done(
-      next,
-      at,
-      [transition('resumed', at, next, 'healthy', 'gateway', 'max_pause')],
-      settings,
+  const pause = r.pause;
+  const p = r.policy;
+  if (pause !== undefined) {
+    const max = settings.maxPauseMs;
+    const at = max > 0 ? pause.at + max : undefined;
+    if (at === undefined || at > now) return done(r, lastBeat, NO_TRANSITIONS, settings, false);
+    const next = makeRecord(
+      r.id,
+      r.tenant,
+      r.agentType,
+      p,
+      r.registeredAt,
+      0,
+      r.connected,
+      undefined,
+      r.status,
     );
+    const out = [transition('resumed', at, next, 'healthy', 'gateway', 'max_pause')];
+    return {
+      record: next,
+      lastBeat: at,
+      transitions: out,
+      deadline: at + p.timeoutMs,
+      accepted: true,
+    };
   }
-  const k = r.missedBeats + 1;
-  const M = r.policy.maxMissedBeats;
-  const next = change(r, { missedBeats: k });
-  if (k < M) {
-    return done(
-      next,
+  const missed = r.missedBeats;
+  const at = lastBeat + p.timeoutMs + missed * p.checkIntervalMs;
+  if (at > now) return done(r, lastBeat, NO_TRANSITIONS, settings, false);
+  const k = missed + 1;
+  const next = makeRecord(
+    r.id,
+    r.tenant,
+    r.agentType,
+    p,
+    r.registeredAt,
+    k,
+    r.connected,
+    undefined,
+    r.status,
+  );
+  if (k < p.maxMissedBeats) {
+    const out = [transition(k === 1 ? 'warning' : 'missed', at, next, 'warning')];
+    return {
+      record: next,
       lastBeat,
-      [transition(k === 1 ? 'warning' : 'missed', at, next, 'warning')],
-      settings,
-    );
+      transitions: out,
+      deadline: at + p.checkIntervalMs,
+      accepted: true,
+    };
   }
-  const out = k === 1 ? [transition('warning', at, next, 'warning')] : [];
-  out.push(transition('timeout', at, next, 'timed_out'));
-  return done(undefined, lastBeat, out, settings);
+  const out =
+    k === 1
+      ? [transition('warning', at, next, 'warning'), transition('timeout', at, next, 'timed_out')]
+      : [transition('timeout', at, next, 'timed_out')];
+  return { record: undefined, lastBeat, transitions: out, deadline: undefined, accepted: true };
 }
