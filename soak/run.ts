@@ -146,8 +146,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   await Promise.all(running);
   lag.disable();
   const generatorLagMs = { p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 };
-  // Transitions of the last actions are on their way to the dashboards.
-  await sleep(2_000);
+  // Transitions of the last actions are on their way: wait until every dashboard has
+  // read up to the deployment's latest seq (a fresh snapshot's), within a minute.
+  await sleep(1_000);
+  const probe = new SoakDashboard(url, dashToken);
+  await probe.ready();
+  const latest = probe.lastSeq;
+  probe.close();
+  const caughtUpBy = Date.now() + 60_000;
+  while (dashboards.some((d) => d.lastSeq < latest) && Date.now() < caughtUpBy) await sleep(200);
   clearInterval(sampler);
   const last = await gateway.sample(started);
   if (last !== undefined) memory.push(last);
