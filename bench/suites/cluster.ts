@@ -81,7 +81,10 @@ export async function runCluster(): Promise<Figure[]> {
   const total = scaled(50_000, 60);
   const perServer = Math.ceil(total / NODES);
   const url = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-  const prefix = `pulsegate-bench-${process.pid}-${Date.now()}:`;
+  // One fixed prefix, dropped before and after: a run killed half-way (the watchdog, ^C)
+  // leaves nothing behind for the next one.
+  const prefix = 'pulsegate-bench-cluster:';
+  await dropKeys(url, prefix);
 
   const bareServer = await startBare('ws');
   const bare = await hold([bareServer], perServer, 'kb-').finally(() => bareServer.stop());
