@@ -19,7 +19,7 @@ export async function runMonitor(): Promise<Figure[]> {
       .join(' ');
   console.log(`load average at start: ${load()}`);
   // The due path runs only in the measured interval: compile it first.
-  measureDue(makeIds(20_000));
+  await measureDue(makeIds(20_000));
   for (const n of SIZES) {
     const ids = makeIds(n);
     const seed = measureSeed(ids);
@@ -55,7 +55,7 @@ export async function runMonitor(): Promise<Figure[]> {
         n === 1_000_000 ? 'value <= 300' : undefined,
       ),
     );
-    const due = measureDue(ids);
+    const due = await measureDue(ids);
     figures.push(
       figure(
         'CPU over one check interval, 1% due',

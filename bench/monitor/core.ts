@@ -15,11 +15,19 @@ export const POLICY = { timeoutMs: 30_000, checkIntervalMs: 5_000, maxMissedBeat
 const BATCHES = 9;
 const BATCH = 100_000;
 
-function collect(): void {
+/**
+ * Full collections, then a pause: V8 finishes a collection's sweeping on background threads
+ * (and idle-time tasks on the main one) after gc() returns, and the process's CPU time
+ * counts those threads. At 1M sessions that left-over work was 60-95 ms in the second after
+ * gc(), more than the whole 1%-due interval it used to be billed to.
+ */
+async function settle(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined) throw new Error('run with node --expose-gc (npm run bench does)');
   for (let i = 0; i < 3; i++) gc();
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
 }
+const SETTLE_MS = 1_000;
 
 /** A start mark: the main thread's CPU time (or the process's) and the wall clock, in ns. */
 interface Mark {
@@ -152,7 +160,7 @@ export interface DueFigures {
  * core's cost is its wake-ups over that interval; the baseline's is the one sweep the seed
  * runs per interval, which finds the same 1%.
  */
-export function measureDue(ids: readonly string[]): DueFigures {
+export async function measureDue(ids: readonly string[]): Promise<DueFigures> {
   const n = ids.length;
   const spread = POLICY.checkIntervalMs;
   const silent = (i: number) => i % 100 === 0;
@@ -184,22 +192,22 @@ export function measureDue(ids: readonly string[]): DueFigures {
   let idleCore = Number.POSITIVE_INFINITY;
   let idleSweep = Number.POSITIVE_INFINITY;
   for (let k = 1; k <= 3; k++) {
-    collect();
+    await settle();
     const mark = cpuNs();
     core.tick(POLICY.checkIntervalMs);
     idleCore = Math.min(idleCore, nsSince(mark) / 1e6);
-    collect();
+    await settle();
     const sweepMark = cpuNs();
     seed.seed.sweep(T0 + 15_000 + k * POLICY.checkIntervalMs);
     idleSweep = Math.min(idleSweep, nsSince(sweepMark) / 1e6);
   }
   // The silent sessions fall due in (T0 + 30 s, T0 + 35 s].
-  collect();
+  await settle();
   let start = cpuNs();
   core.tick(POLICY.checkIntervalMs);
   const coreMs = nsSince(start) / 1e6;
 
-  collect();
+  await settle();
   start = cpuNs();
   // The seed's test is `now - last > timeout`: 1 ms past the interval finds all of them.
   seed.seed.sweep(T0 + POLICY.timeoutMs + POLICY.checkIntervalMs + 1);
