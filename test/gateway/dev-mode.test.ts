@@ -11,9 +11,9 @@ afterEach(async () => {
 });
 
 /** The dev-mode lines come after `listening`, once their tokens are minted. */
-async function devLines(logs: LogCapture): Promise<Record<string, unknown>[]> {
+async function devLines(logs: LogCapture): Promise<readonly Record<string, unknown>[]> {
   for (let i = 0; i < 200; i += 1) {
-    const lines = logs.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines: readonly Record<string, unknown>[] = logs.lines;
     if (lines.some((l) => typeof l['agentToken'] === 'string')) return lines;
     await new Promise((r) => setTimeout(r, 25));
   }

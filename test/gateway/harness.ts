@@ -1,26 +1,11 @@
-import { Writable } from 'node:stream';
 import { mintToken } from '../../server/auth/mint.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../../server/gateway.js';
 import { createLogger } from '../../server/log.js';
+import { LogCapture } from '../support/harness.js';
+
+export { LogCapture };
 
 export const SECRET = 'gateway-test-secret-0123456789abcdef';
-
-/** Collects pino's JSON lines in memory. */
-export class LogCapture extends Writable {
-  readonly lines: string[] = [];
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
-    this.lines.push(
-      ...chunk
-        .toString('utf8')
-        .split('\n')
-        .filter((l) => l !== ''),
-    );
-    done();
-  }
-  get text(): string {
-    return this.lines.join('\n');
-  }
-}
 
 export interface TestGateway {
   readonly gateway: Gateway;

@@ -29,9 +29,7 @@ describe('gateway wiring', () => {
     });
     unsubscribe();
     expect(res.status).toBe(200);
-    const line = gw.logs.lines
-      .map((l) => JSON.parse(l) as Record<string, unknown>)
-      .find((l) => l['msg'] === 'monitor handler failed');
+    const line = gw.logs.lines.find((l) => l.msg === 'monitor handler failed');
     expect(line).toMatchObject({
       level: 50,
       source: 'listener',

@@ -50,6 +50,11 @@ export class LogCapture extends Writable {
     done();
   }
 
+  /** Every line as written, one per row: for `toContain` checks on the whole log. */
+  get text(): string {
+    return this.raw.join('\n');
+  }
+
   /** Resolves with the first line (already logged or to come) that passes `test`. */
   waitFor(test: (line: LogLine) => boolean): Promise<LogLine> {
     const seen = this.lines.find(test);
