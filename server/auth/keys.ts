@@ -48,8 +48,17 @@ function pemAlgorithm(pem: string): string {
  */
 export async function createKeyResolver(sources: KeySources): Promise<KeyResolver> {
   const algorithms: string[] = [];
+  // Imported once: handing jose raw bytes makes it import the key again on every verify.
   const secret =
-    sources.secret === undefined ? undefined : new TextEncoder().encode(sources.secret);
+    sources.secret === undefined
+      ? undefined
+      : await crypto.subtle.importKey(
+          'raw',
+          new TextEncoder().encode(sources.secret),
+          { name: 'HMAC', hash: 'SHA-256' },
+          false,
+          ['verify'],
+        );
   if (secret !== undefined) algorithms.push('HS256');
   let pem: { alg: string; key: CryptoKey } | undefined;
   if (sources.publicKey !== undefined) {
