@@ -51,8 +51,9 @@ export async function announceDevMode(
     ttlSeconds: DEV_TOKEN_TTL_SECONDS,
     ...claims,
   });
-  log.info({ dashboardUrl: `http://${base}/#token=${dashboardToken}` }, 'dev mode: dashboard');
-  log.info(
+  // At the level of the DEV MODE warning: whoever sees the warning sees what to try.
+  log.warn({ dashboardUrl: `http://${base}/#token=${dashboardToken}` }, 'dev mode: dashboard');
+  log.warn(
     {
       agentToken,
       example: `npx wscat -c ws://${base}/v1/agent -H "Authorization: Bearer ${agentToken}"`,

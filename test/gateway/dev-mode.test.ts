@@ -60,4 +60,15 @@ describe('dev mode', () => {
     });
     expect(list.status).toBe(200);
   });
+
+  it('shows its dashboard URL and agent token wherever it shows its warning (level warn)', async () => {
+    const logs = new LogCapture();
+    gateway = await createGateway({
+      config: { port: 0, host: '127.0.0.1', logLevel: 'warn' },
+      logger: createLogger({ level: 'warn', destination: logs }),
+      limits: { shutdownSpreadMs: 50 },
+    });
+    const lines = await devLines(logs);
+    expect(lines.some((l) => typeof l['dashboardUrl'] === 'string')).toBe(true);
+  });
 });
