@@ -1,5 +1,5 @@
 /**
- * `cluster-beats` (issue 6): agents beating once a second on one and on two gateway
+ * `cluster` (issue 6): agents beating once a second on one and on two gateway
  * processes sharing one Redis (the bench's own). Per run: beats per second the gateways
  * counted, Redis commands per beat (`INFO commandstats` delta over the same window, the
  * commands run inside scripts included: a flushed beat costs an HGET and an HSET inside

@@ -1,5 +1,5 @@
 /**
- * `cluster`: 50,000 agents over three gateway processes on one Redis (cluster mode),
+ * `connections-cluster` (issue 7): 50,000 agents over three gateway processes on one Redis (cluster mode),
  * each process holding a third: agents held, RSS and heap per connection, connects per
  * second over the concurrent ramp. Baseline: one bare `ws` process holding a third.
  * The three gateways share core 0 (the machine has two cores); the three generators
