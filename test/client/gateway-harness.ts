@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type RequestListener } from 'node:http';
-import { WebSocket } from 'ws';
-import type { NodeWebSocketConstructor } from '../../client/index.js';
 import { mintToken } from '../../server/auth/mint.js';
 import type { GatewayConfig } from '../../server/config/settings.js';
 import type { Limits } from '../../server/context.js';
@@ -106,36 +104,8 @@ export async function beatsVia(httpUrl: string, via: string): Promise<number> {
   return line === undefined ? 0 : Number(line.split(' ').pop());
 }
 
-/** Control of one agent socket: drop what the agent sends (a hung agent), or crash it. */
-export interface SocketControl {
-  muted: boolean;
-  crash(): void;
-}
-
-/**
- * A `ws` class for the agent's `WebSocket` option that can silence or crash each socket
- * it makes: a real socket whose outgoing frames are dropped, as when a process hangs.
- */
-export function controlledWebSocket(
-  onSocket: (control: SocketControl) => void,
-): NodeWebSocketConstructor {
-  return class ControlledWebSocket extends WebSocket {
-    readonly control: SocketControl = attach(this, onSocket);
-  };
-}
-
-function attach(ws: WebSocket, onSocket: (control: SocketControl) => void): SocketControl {
-  const control: SocketControl = { muted: false, crash: () => ws.terminate() };
-  const send = ws.send.bind(ws);
-  const ping = ws.ping.bind(ws);
-  Object.assign(ws, {
-    send: (...args: Parameters<typeof send>) => {
-      if (!control.muted) send(...args);
-    },
-    ping: (...args: Parameters<typeof ping>) => {
-      if (!control.muted) ping(...args);
-    },
-  });
-  onSocket(control);
-  return control;
-}
+/** A `ws` class that can silence or crash each agent socket it makes (the demo's). */
+export {
+  controlledSocketClass as controlledWebSocket,
+  type SocketControl,
+} from '../../server/demo/controlled-socket.js';
