@@ -18,8 +18,9 @@ function readScopes(scope: unknown): ReadonlySet<string> {
 
 /**
  * Turns a verified payload into a `Principal`. Claims every token must get right are
- * checked here (401); what a route needs (scope, then `sub`/`agent_type` shape) is
- * checked by the identity helpers, so a token without the scope is 403 first.
+ * checked here (401), an `agent_type` that is present but malformed included: the
+ * contract calls such a token invalid whatever its scope. What a route needs (scope, then
+ * a session-id `sub` and a present `agent_type`) is checked by the identity helpers.
  */
 export function readPrincipal(payload: JWTPayload): Principal {
   const { sub, exp, tenant } = payload;
@@ -29,12 +30,14 @@ export function readPrincipal(payload: JWTPayload): Principal {
   if (typeof exp !== 'number' || !Number.isFinite(exp)) throw invalid('exp is required');
   if (tenant !== undefined && !isTenant(tenant)) throw invalid('tenant is not valid');
   const agentType = payload['agent_type'];
+  if (agentType !== undefined && !isAgentType(agentType)) {
+    throw invalid('agent_type must be 1-64 chars of [A-Za-z0-9._:-]');
+  }
   return {
     subject: sub,
     tenant: typeof tenant === 'string' ? tenant : DEFAULT_TENANT,
     scopes: readScopes(payload['scope']),
-    // A bad agent_type is refused only where one is needed, after the scope check.
-    agentType: isAgentType(agentType) ? agentType : undefined,
+    agentType,
     expiresAt: exp * 1000,
   };
 }

@@ -84,6 +84,16 @@ describe('agent upgrade', () => {
     );
   });
 
+  it('refuses a bad sub or agent_type with 401 whatever the scope, as the contract says', async () => {
+    const status = async (token: string) =>
+      (await refusedUpgrade(h.agentUrl, { authorization: `Bearer ${token}` })).status;
+    // No scope at all, but a malformed agent_type: the token is invalid, not just forbidden.
+    expect(await status(await sign({ sub: 'up-8', agentType: 'bad type!' }))).toBe(401);
+    expect(await status(await sign({ sub: 'bad sub!', agentType: 'w' }))).toBe(401);
+    expect(await status(await sign({ sub: 'up-8', scope: 'agent', agentType: 'a b' }))).toBe(401);
+    expect(h.monitor.getStatus('up-8')).toBeUndefined();
+  });
+
   it('refuses a token without the agent scope with 403', async () => {
     const read = await sign({ sub: 'up-4', scope: 'sessions:read', agentType: 'w' });
     const none = await sign({ sub: 'up-4', agentType: 'w' });

@@ -296,13 +296,27 @@ describe('identities', () => {
     return v.verify(await sign({ exp: now() + 60, ...claims }, secretKey, 'HS256'));
   }
 
-  it('checks the scope before the claims', async () => {
-    const p = await principal({ sub: 'bad id!', agent_type: 'bad type!' });
+  it('refuses a bad sub or agent_type as invalid (401), and checks the scope before absent claims', async () => {
+    // A malformed agent_type makes the token invalid whatever its scope (contract section 2).
+    expect(await codeOf(principal({ sub: 'bad id!', agent_type: 'bad type!' }))).toBe(
+      'unauthorized',
+    );
+    expect(await codeOf(principal({ sub: 'u', scope: 'sessions:read', agent_type: 'a b' }))).toBe(
+      'unauthorized',
+    );
+    // An agent's token (it carries agent_type) with a sub that is no session id: invalid too.
+    const o = await principal({ sub: 'bad id!', agent_type: 't' });
+    expect(() => agentIdentity(o)).toThrow(expect.objectContaining({ code: 'unauthorized' }));
+    // A valid token without the agent scope, or with no scope at all: forbidden.
+    const p = await principal({ sub: 's1', agent_type: 't' });
     expect(() => agentIdentity(p)).toThrow(expect.objectContaining({ code: 'forbidden' }));
+    const d = await principal({ sub: 'user with spaces', scope: 'sessions:read' });
+    expect(() => agentIdentity(d)).toThrow(expect.objectContaining({ code: 'forbidden' }));
     const q = await principal({ sub: 'bad id!', scope: 'agent', agent_type: 't' });
     expect(() => agentIdentity(q)).toThrow(expect.objectContaining({ code: 'unauthorized' }));
-    const r = await principal({ sub: 's1', scope: 'agent', agent_type: 'bad type!' });
-    expect(() => agentIdentity(r)).toThrow(expect.objectContaining({ code: 'unauthorized' }));
+    expect(await codeOf(principal({ sub: 's1', scope: 'agent', agent_type: 'bad type!' }))).toBe(
+      'unauthorized',
+    );
     const s = await principal({ sub: 's1', scope: 'agent' });
     expect(() => agentIdentity(s)).toThrow(expect.objectContaining({ code: 'unauthorized' }));
     expect(
