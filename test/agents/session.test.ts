@@ -116,6 +116,52 @@ describe('agent session over the socket', () => {
     await second.agent.closed;
   });
 
+  it("resumes the agent's own pause when its socket drops (by gateway, reason disconnected)", async () => {
+    const token = await agentToken('se-own-pause');
+    const first = await connectAgent(h.agentUrl, token);
+    first.agent.send({ type: 'pause', reason: 'awaiting user input' });
+    await rec.waitFor((t) => t.session === 'se-own-pause' && t.kind === 'paused');
+    first.agent.ws.terminate();
+    const resumed = await rec.waitFor((t) => t.session === 'se-own-pause' && t.kind === 'resumed');
+    expect(resumed).toMatchObject({ by: 'gateway', reason: 'disconnected', state: 'healthy' });
+    expect(rec.kinds('se-own-pause')).toEqual(['registered', 'paused', 'disconnected', 'resumed']);
+    expect(h.monitor.getStatus('se-own-pause')).toMatchObject({ paused: false, connected: false });
+    // A dashboard's pause is not the agent's: it holds across the agent's drop.
+    const second = await connectAgent(h.agentUrl, token);
+    h.monitor.pause('se-own-pause', { by: 'dashboard', reason: 'maintenance' });
+    expect(await second.agent.next()).toMatchObject({ type: 'paused', by: 'dashboard' });
+    second.agent.ws.terminate();
+    await rec.waitFor(
+      (t) => t.session === 'se-own-pause' && t.kind === 'disconnected' && t.state === 'paused',
+    );
+    expect(h.monitor.getStatus('se-own-pause')).toMatchObject({
+      paused: true,
+      pausedBy: 'dashboard',
+    });
+    h.monitor.unregister('se-own-pause', { by: 'api' });
+  });
+
+  it('a reconnect of a session in warning emits reconnected, then recovered', async () => {
+    const token = await agentToken('se-warn-back', { agentType: 'late' });
+    const first = await connectAgent(h.agentUrl, token);
+    expect(await first.agent.next()).toEqual({ type: 'warning', missedBeats: 1 });
+    first.agent.ws.terminate();
+    await rec.waitFor((t) => t.session === 'se-warn-back' && t.kind === 'disconnected');
+    const second = await connectAgent(h.agentUrl, token);
+    expect(second.welcome).toMatchObject({ resumed: true });
+    await rec.waitFor((t) => t.session === 'se-warn-back' && t.kind === 'recovered');
+    expect(rec.kinds('se-warn-back')).toEqual([
+      'registered',
+      'warning',
+      'disconnected',
+      'reconnected',
+      'recovered',
+    ]);
+    expect(h.monitor.getStatus('se-warn-back')).toMatchObject({ state: 'healthy', missedBeats: 0 });
+    second.agent.send({ type: 'bye' });
+    await second.agent.closed;
+  });
+
   it('a newer connection replaces the older (4009) with reconnected and no disconnected', async () => {
     const token = await agentToken('se-twice');
     const first = await connectAgent(h.agentUrl, token);
