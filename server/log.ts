@@ -68,6 +68,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         url: redactUrl,
       },
     },
-    options.destination ?? pino.destination({ fd: 1, sync: true }),
+    // Asynchronous: a synchronous `write(2)` per line ran on the event loop, twice per agent
+    // connection (connected, closed). pino flushes this destination synchronously on
+    // `exit`, so the lines of a process that ends (`process.exit`, a fatal error) are kept;
+    // only a SIGKILL can lose the last few.
+    options.destination ?? pino.destination({ fd: 1, sync: false }),
   );
 }

@@ -40,6 +40,24 @@ function processMetrics(): Registry {
 }
 const CONNECTION_KINDS: readonly ConnectionKind[] = ['agent', 'dashboard'];
 
+function zeros<K extends string>(keys: readonly K[]): Record<K, number> {
+  const counts = {} as Record<K, number>;
+  for (const key of keys) counts[key] = 0;
+  return counts;
+}
+
+/** Hands the counts gathered since the last scrape to `inc`, and starts them again at 0. */
+function flush<K extends string>(
+  counts: Record<K, number>,
+  inc: (key: K, n: number) => void,
+): void {
+  for (const key of Object.keys(counts) as K[]) {
+    const n = counts[key];
+    if (n > 0) inc(key, n);
+    counts[key] = 0;
+  }
+}
+
 /**
  * Creates the metrics of one gateway: `pulsegate_sessions{state}`,
  * `pulsegate_transitions_total{kind}`, `pulsegate_connections{kind}`,
@@ -66,11 +84,19 @@ export function createMetrics(stateCounts: StateCounts): PrometheusMetrics {
       for (const state of SESSION_STATES) this.set({ state }, counts[state] ?? 0);
     },
   });
+  // Beats and transitions are counted in plain integers and handed to prom-client at each
+  // scrape: its `inc({ via })` hashes and validates the label object on every call, and
+  // `beat` runs once per agent frame (`labels()` children only bind the same call).
+  const beatCounts = zeros(BEAT_VIAS);
+  const transitionCounts = zeros(TRANSITION_KINDS);
   const transitions = new Counter({
     name: 'pulsegate_transitions_total',
     help: 'Session transitions by kind.',
     labelNames: ['kind'],
     registers: [own],
+    collect() {
+      flush(transitionCounts, (kind, n) => this.inc({ kind }, n));
+    },
   });
   const connections = new Gauge({
     name: 'pulsegate_connections',
@@ -83,6 +109,9 @@ export function createMetrics(stateCounts: StateCounts): PrometheusMetrics {
     help: 'Beats received, by the way they arrived.',
     labelNames: ['via'],
     registers: [own],
+    collect() {
+      flush(beatCounts, (via, n) => this.inc({ via }, n));
+    },
   });
   // Labelled series exist from the start, so a dashboard sees zeros, not gaps.
   for (const kind of TRANSITION_KINDS) transitions.inc({ kind }, 0);
@@ -107,10 +136,14 @@ export function createMetrics(stateCounts: StateCounts): PrometheusMetrics {
   return {
     registry,
     contentType: registry.contentType,
-    beat: (via) => beats.inc({ via }),
+    beat: (via) => {
+      beatCounts[via] += 1;
+    },
     connectionOpened: (kind) => connections.inc({ kind }),
     connectionClosed: (kind) => connections.dec({ kind }),
-    transition: (kind) => transitions.inc({ kind }),
+    transition: (kind) => {
+      transitionCounts[kind] += 1;
+    },
     scrape: () => registry.metrics(),
     close: () => delay.disable(),
   };

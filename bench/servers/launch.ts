@@ -127,8 +127,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Server
   if (profDir !== undefined && profDir !== '') {
     nodeFlags.push('--cpu-prof', '--cpu-prof-dir', profDir);
   }
+  // Another build of the gateway (an earlier commit's `dist/server/cli/main.js`), so a
+  // change can be measured before and after against baselines of the same machine state.
+  const other = process.env['PULSEGATE_BENCH_GATEWAY'];
   const child = spawnPinned({
-    script: benchScript(GATEWAY_CLI),
+    script: other !== undefined && other !== '' ? other : benchScript(GATEWAY_CLI),
     args: ['serve'],
     core: 0,
     nodeFlags,

@@ -5,6 +5,7 @@ import { readPrincipal } from './claims.js';
 import { createKeyResolver, type KeySources } from './keys.js';
 import { isAccessTokenType } from './token-type.js';
 import type { Principal, TokenVerifier } from './principal.js';
+import { VerifiedCache } from './verified-cache.js';
 
 export interface VerifierOptions extends KeySources {
   /** Required `iss` when set. */
@@ -15,15 +16,27 @@ export interface VerifierOptions extends KeySources {
   readonly clock?: Clock;
   /** Allowed skew for `exp`, `nbf` and `iat`, in seconds. */
   readonly clockToleranceSeconds?: number;
+  /**
+   * Most verified tokens remembered (see `VerifiedCache`); 0 turns the cache off. Never
+   * used with a remote JWK set, whose keys can be withdrawn before a token's `exp`.
+   */
+  readonly cacheEntries?: number;
 }
 
 /** The longest token we are willing to parse: a JWT is a header field, not a payload. */
 const MAX_TOKEN_LENGTH = 8 * 1024;
+/** Default size of the verified-token cache: one entry per agent of a busy process. */
+const CACHE_ENTRIES = 20_000;
+/** Longest token the cache keeps (bounds it to 20,000 x 2 KiB of keys at worst). */
+const CACHE_TOKEN_LENGTH = 2 * 1024;
 
 /**
  * Creates the JWT verifier. Every failure is a `PulsegateError`: `unauthorized` for any
  * token problem, `unavailable` when a remote JWK set cannot be reached and no key it held
- * matches. The jose error is kept as `cause`, for the log only.
+ * matches. The jose error is kept as `cause`, for the log only. A token verified once is
+ * answered from a bounded cache until its `exp` (with static keys only: a secret or a PEM
+ * key), so an agent beating over HTTP with one token pays one signature check, not one per
+ * request.
  *
  * @example
  * ```ts
@@ -35,11 +48,19 @@ export async function createTokenVerifier(options: VerifierOptions): Promise<Tok
   const { algorithms, getKey } = await createKeyResolver(options);
   const clock = options.clock;
   const tolerance = options.clockToleranceSeconds ?? 5;
+  const cacheEntries = options.jwksUrl === undefined ? (options.cacheEntries ?? CACHE_ENTRIES) : 0;
+  const cache =
+    cacheEntries > 0
+      ? new VerifiedCache({ maxEntries: cacheEntries, maxTokenLength: CACHE_TOKEN_LENGTH })
+      : undefined;
+  const now = (): number => (clock !== undefined ? clock.now() : Date.now());
   return {
     async verify(token: string): Promise<Principal> {
       if (typeof token !== 'string' || token === '' || token.length > MAX_TOKEN_LENGTH) {
         throw new PulsegateError('unauthorized', 'invalid token');
       }
+      const cached = cache?.get(token, now());
+      if (cached !== undefined) return cached;
       try {
         const { payload, protectedHeader } = await jwtVerify(token, getKey, {
           algorithms,
@@ -50,7 +71,14 @@ export async function createTokenVerifier(options: VerifierOptions): Promise<Tok
           ...(clock !== undefined ? { currentDate: new Date(clock.now()) } : {}),
         });
         if (!isAccessTokenType(protectedHeader.typ)) throw new Error('not an access token typ');
-        return readPrincipal(payload);
+        const principal = readPrincipal(payload);
+        if (cache !== undefined) {
+          // jose accepted `nbf` up to the tolerance early; the cache does the same, no earlier.
+          const nbf =
+            typeof payload.nbf === 'number' ? (payload.nbf - tolerance) * 1000 : -Infinity;
+          cache.set(token, principal, nbf);
+        }
+        return principal;
       } catch (err) {
         // The key source being down is the one failure that is not the token's fault.
         if (err instanceof PulsegateError && err.code === 'unavailable') throw err;

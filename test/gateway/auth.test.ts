@@ -171,6 +171,54 @@ describe('HS256 verifier', () => {
   });
 });
 
+describe('verified-token cache', () => {
+  it('answers a token again only until its exp, on the injected clock', async () => {
+    let t = Date.now();
+    const v = await createTokenVerifier({ secret: SECRET, clock: { now: () => t } });
+    const token = await sign(
+      { ...agentClaims(), exp: Math.floor(t / 1000) + 60 },
+      secretKey,
+      'HS256',
+    );
+    const first = await v.verify(token);
+    expect(await v.verify(token)).toBe(first); // the cached principal
+    t += 59_000;
+    expect(await codeOf(v.verify(token))).toBe('ok');
+    // Past exp the cache steps aside, and jose (with its 5 s tolerance) decides.
+    t += 3_000;
+    const again = await v.verify(token);
+    expect(again).not.toBe(first);
+    t += 10_000;
+    expect(await codeOf(v.verify(token))).toBe('unauthorized');
+  });
+
+  it('never answers before nbf, when the clock moves back', async () => {
+    let t = Date.now();
+    const v = await createTokenVerifier({ secret: SECRET, clock: { now: () => t } });
+    const nbf = Math.floor(t / 1000) + 100;
+    const token = await sign({ ...agentClaims(), nbf, exp: nbf + 600 }, secretKey, 'HS256');
+    t += 100_000;
+    expect(await codeOf(v.verify(token))).toBe('ok');
+    t -= 100_000;
+    expect(await codeOf(v.verify(token))).toBe('unauthorized');
+  });
+
+  it('keeps no verdict of a refused token, and a bounded number of good ones', async () => {
+    const v = await createTokenVerifier({ secret: SECRET, cacheEntries: 2 });
+    const tokens = await Promise.all(
+      ['a', 'b', 'c'].map((sub) => sign({ ...agentClaims(), sub }, secretKey, 'HS256')),
+    );
+    const principals = [];
+    for (const token of tokens) principals.push(await v.verify(token));
+    // The oldest was dropped: verified anew (a new object), the two newest were kept.
+    expect(await v.verify(tokens[2] ?? '')).toBe(principals[2]);
+    expect(await v.verify(tokens[0] ?? '')).not.toBe(principals[0]);
+    const forged = `${(tokens[0] ?? '').slice(0, -2)}AA`;
+    expect(await codeOf(v.verify(forged))).toBe('unauthorized');
+    expect(await codeOf(v.verify(forged))).toBe('unauthorized');
+  });
+});
+
 describe('public key verifiers', () => {
   it.each(['RS256', 'ES256', 'EdDSA'])(
     'verifies %s with a PEM key and refuses other keys',
