@@ -59,6 +59,12 @@ export interface SessionStatus {
   pauseReason?: string;
   healthy: boolean;
   missedBeats: number;
+  /**
+   * M, the session's policy's `maxMissedBeats` (a Pulsegate addition to the contract's
+   * status). This gateway always sends it; it is optional so that a status from a gateway
+   * that does not (or built from a transition alone) is still a status.
+   */
+  maxMissedBeats?: number;
   /** ISO-8601, UTC. */
   lastBeat: string;
   msSinceBeat: number;
@@ -78,6 +84,8 @@ export interface Transition {
   tenant: string;
   state: SessionState;
   missedBeats: number;
+  /** M of the session's policy (a Pulsegate addition, as on `SessionStatus`). */
+  maxMissedBeats?: number;
   by?: Actor;
   reason?: string;
   status?: string;

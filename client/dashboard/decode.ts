@@ -31,6 +31,11 @@ function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
+/** M: a policy's `maxMissedBeats` is at least 1. */
+function isPositive(value: unknown): value is number {
+  return isCount(value) && value > 0;
+}
+
 function optionalString(record: JsonRecord, key: string): string | undefined | false {
   const value = record[key];
   if (value === undefined) return undefined;
@@ -41,7 +46,7 @@ function optionalString(record: JsonRecord, key: string): string | undefined | f
 export function readSessionStatus(value: unknown): SessionStatus | undefined {
   if (!isJsonRecord(value)) return undefined;
   const { session, agentType, tenant, state, connected, paused, healthy } = value;
-  const { missedBeats, lastBeat, msSinceBeat, registeredAt, pausedBy } = value;
+  const { missedBeats, maxMissedBeats, lastBeat, msSinceBeat, registeredAt, pausedBy } = value;
   if (typeof session !== 'string' || typeof agentType !== 'string') return undefined;
   if (typeof tenant !== 'string' || !isState(state)) return undefined;
   if (typeof connected !== 'boolean' || typeof paused !== 'boolean') return undefined;
@@ -49,6 +54,7 @@ export function readSessionStatus(value: unknown): SessionStatus | undefined {
   if (typeof lastBeat !== 'string' || typeof registeredAt !== 'string') return undefined;
   if (typeof msSinceBeat !== 'number' || !Number.isFinite(msSinceBeat)) return undefined;
   if (pausedBy !== undefined && !isActor(pausedBy)) return undefined;
+  if (maxMissedBeats !== undefined && !isPositive(maxMissedBeats)) return undefined;
   const pauseReason = optionalString(value, 'pauseReason');
   const status = optionalString(value, 'status');
   if (pauseReason === false || status === false) return undefined;
@@ -65,6 +71,7 @@ export function readSessionStatus(value: unknown): SessionStatus | undefined {
     msSinceBeat,
     registeredAt,
   };
+  if (maxMissedBeats !== undefined) out.maxMissedBeats = maxMissedBeats;
   if (pausedBy !== undefined) out.pausedBy = pausedBy;
   if (pauseReason !== undefined) out.pauseReason = pauseReason;
   if (status !== undefined) out.status = status;
@@ -94,14 +101,17 @@ export function readSnapshot(value: unknown): Snapshot | undefined {
 export function readTransition(value: unknown): Transition | undefined {
   if (!isJsonRecord(value)) return undefined;
   const { seq, at, kind, session, agentType, tenant, state, missedBeats, by } = value;
+  const { maxMissedBeats } = value;
   if (!isCount(seq) || typeof at !== 'string' || !isKind(kind)) return undefined;
   if (typeof session !== 'string' || typeof agentType !== 'string') return undefined;
   if (typeof tenant !== 'string' || !isState(state) || !isCount(missedBeats)) return undefined;
   if (by !== undefined && !isActor(by)) return undefined;
+  if (maxMissedBeats !== undefined && !isPositive(maxMissedBeats)) return undefined;
   const reason = optionalString(value, 'reason');
   const status = optionalString(value, 'status');
   if (reason === false || status === false) return undefined;
   const out: Transition = { seq, at, kind, session, agentType, tenant, state, missedBeats };
+  if (maxMissedBeats !== undefined) out.maxMissedBeats = maxMissedBeats;
   if (by !== undefined) out.by = by;
   if (reason !== undefined) out.reason = reason;
   if (status !== undefined) out.status = status;

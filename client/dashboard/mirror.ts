@@ -42,6 +42,9 @@ export function applyTransition(
     msSinceBeat: beat || prev === undefined ? 0 : prev.msSinceBeat,
     registeredAt: fresh || prev === undefined ? t.at : prev.registeredAt,
   };
+  // M: the transition's (a Pulsegate gateway sends it), else the one the session had.
+  const m = t.maxMissedBeats ?? (fresh ? undefined : prev?.maxMissedBeats);
+  if (m !== undefined) next.maxMissedBeats = m;
   if (!fresh && prev !== undefined && prev.paused) {
     if (prev.pausedBy !== undefined) next.pausedBy = prev.pausedBy;
     if (prev.pauseReason !== undefined) next.pauseReason = prev.pauseReason;
@@ -98,7 +101,10 @@ export class SessionMirror {
   }
 
   replace(snapshot: Snapshot): void {
-    this.#sessions = new Map(snapshot.sessions.map((s) => [s.session, s]));
+    // No array of pairs in between: a snapshot may hold 10,000 sessions.
+    const sessions = new Map<string, SessionStatus>();
+    for (const s of snapshot.sessions) sessions.set(s.session, s);
+    this.#sessions = sessions;
     this.#seq = snapshot.seq;
   }
 

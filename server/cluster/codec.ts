@@ -118,6 +118,7 @@ const TRANSITION_KEYS: ReadonlySet<string> = new Set([
   'tenant',
   'state',
   'missedBeats',
+  'maxMissedBeats',
   'by',
   'reason',
   'status',
@@ -137,6 +138,11 @@ export function decodeTransition(text: string): Transition | undefined {
   if (!isSessionId(session) || !isAgentType(agentType) || !isTenant(tenant)) return undefined;
   if (!oneOf(SESSION_STATES, state) || !isCount(missedBeats)) return undefined;
   const out: Transition = { seq, at, kind, session, agentType, tenant, state, missedBeats };
+  const m = v['maxMissedBeats'];
+  if (m !== undefined) {
+    if (!isPositive(m)) return undefined;
+    out.maxMissedBeats = m;
+  }
   if (by !== undefined) {
     if (!isActor(by)) return undefined;
     out.by = by;

@@ -26,6 +26,7 @@ export function stamp(t: MonitorTransition, seq: number): Transition {
     tenant: t.tenant,
     state: t.state,
     missedBeats: t.missedBeats,
+    maxMissedBeats: t.maxMissedBeats,
   };
   // Optional fields are absent, not undefined, so that the encoding stays minimal.
   if (t.by !== undefined) out.by = t.by;

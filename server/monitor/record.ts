@@ -78,6 +78,7 @@ export function toStatus(record: SessionRecord, lastBeat: Millis, now: Millis): 
     paused: record.pause !== undefined,
     healthy: record.missedBeats === 0,
     missedBeats: record.missedBeats,
+    maxMissedBeats: record.policy.maxMissedBeats,
     lastBeat: new Date(lastBeat).toISOString(),
     msSinceBeat: Math.max(0, now - lastBeat),
     registeredAt: new Date(record.registeredAt).toISOString(),

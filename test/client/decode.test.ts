@@ -48,6 +48,19 @@ describe('dashboard decoders', () => {
     });
   });
 
+  it('keep maxMissedBeats (a Pulsegate addition) when present, and need it nowhere', () => {
+    expect(readSessionStatus({ ...status, maxMissedBeats: 3 })).toEqual({
+      ...status,
+      maxMissedBeats: 3,
+    });
+    expect(readTransition({ ...transition, maxMissedBeats: 2 })).toEqual({
+      ...transition,
+      maxMissedBeats: 2,
+    });
+    expect(readSessionStatus({ ...status, maxMissedBeats: 0 })).toBeUndefined();
+    expect(readTransition({ ...transition, maxMissedBeats: '3' })).toBeUndefined();
+  });
+
   it('refuse malformed values', () => {
     expect(readSessionStatus({ ...status, state: 'dead' })).toBeUndefined();
     expect(readSessionStatus({ ...status, pausedBy: 'cat' })).toBeUndefined();

@@ -105,6 +105,7 @@ function run(list: Op[]): { mirror: SessionMirror; expected: Map<string, Session
         tenant: mt.tenant,
         state: mt.state,
         missedBeats: mt.missedBeats,
+        maxMissedBeats: mt.maxMissedBeats,
       };
       if (mt.by !== undefined) t.by = mt.by;
       if (mt.reason !== undefined) t.reason = mt.reason;

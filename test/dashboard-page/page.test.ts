@@ -77,7 +77,7 @@ describe('the dashboard page in Chromium', () => {
       control,
     );
     expect(await row(page, 'alpha-1').innerText()).toMatch(
-      /^alpha-1\s+planner\s+default\s+● healthy\s+0\/\?\s+\d+ s\s+planning step 1\s+no\s+PauseUnregister$/,
+      /^alpha-1\s+planner\s+default\s+● healthy\s+0\/3\s+\d+ s\s+planning step 1\s+no\s+PauseUnregister$/,
     );
     const paused = await row(page, 'alpha-2').innerText();
     expect(paused).toContain('❚❚ paused');

@@ -79,6 +79,7 @@ describe('event log', () => {
       tenant: 't',
       state: 'warning',
       missedBeats: 1,
+      maxMissedBeats: 2,
     });
     expect(log.seq).toBe(2);
     expect(log.since(0)?.map((t) => t.kind)).toEqual(['registered', 'warning']);

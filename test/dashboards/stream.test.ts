@@ -44,6 +44,7 @@ describe('dashboard transition stream', () => {
       tenant: 'acme',
       state: 'healthy',
       missedBeats: 0,
+      maxMissedBeats: 3,
     });
     const warning = await acme.next('transition');
     expect(warning).toMatchObject({ kind: 'warning', state: 'warning', missedBeats: 1 });

@@ -212,6 +212,7 @@ export class ReferenceModel {
         paused: s.paused !== undefined,
         healthy: s.missed === 0,
         missedBeats: s.missed,
+        maxMissedBeats: s.policy.maxMissedBeats,
         lastBeat: new Date(s.last).toISOString(),
         msSinceBeat: this.now - s.last,
         registeredAt: new Date(s.registeredAt).toISOString(),

@@ -287,6 +287,7 @@ describe('unregister, status and counts', () => {
       paused: false,
       healthy: true,
       missedBeats: 0,
+      maxMissedBeats: policy.maxMissedBeats,
       lastBeat: '2026-01-01T00:00:00.040Z',
       msSinceBeat: 30,
       registeredAt: '2026-01-01T00:00:00.000Z',

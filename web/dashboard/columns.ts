@@ -8,7 +8,7 @@ export interface CellContext {
   current(row: SessionStatus): SessionStatus;
   /** True for a session that timed out or left (kept on screen for a while). */
   departed(session: string): boolean;
-  /** M of the row's agent type, when known. */
+  /** M of the row's agent type, when known (for rows whose status does not carry it). */
   maxMissedBeats(agentType: string): number | undefined;
   /** Milliseconds since the row's last beat, now. */
   msSinceBeat(row: SessionStatus): number;
@@ -53,13 +53,13 @@ export const COLUMNS: readonly Column[] = [
     header: 'Missed',
     width: 6,
     cell: (r, ctx) => {
-      const m = ctx.maxMissedBeats(r.agentType);
+      const m = r.maxMissedBeats ?? ctx.maxMissedBeats(r.agentType);
       return {
         text: formatMissed(r.missedBeats, m),
         className: 'num',
         title:
           m === undefined
-            ? 'missed beats; the maximum is learned from the first timeout of this agent type'
+            ? 'missed beats; this gateway does not send the maximum, so it is learned from the first timeout of this agent type'
             : `missed beats: ${r.missedBeats} of ${m}`,
       };
     },

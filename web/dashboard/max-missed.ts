@@ -1,10 +1,12 @@
 import type { SessionStatus, Transition } from '../../shared/session.js';
 
 /**
- * What the page knows of M (maxMissedBeats) per agent type. `SessionStatus` carries no M,
- * so it is learned: a field `maxMissedBeats` on a status or transition wins when the
- * gateway sends one; otherwise a `timeout` shows M exactly (its `missedBeats` is M), and
- * `missed` k shows M > k. Policies are per agent type, so one timeout teaches the type.
+ * What the page knows of M (maxMissedBeats) per agent type, for rows whose status does not
+ * carry its own M (a Pulsegate gateway sends it on every status; a status that the client
+ * built from a `registered` transition alone, or one from another gateway, has none). A
+ * field `maxMissedBeats` on a status or transition wins; otherwise a `timeout` shows M
+ * exactly (its `missedBeats` is M), and `missed` k shows M > k. Policies are per agent
+ * type, so one status or timeout teaches the type.
  */
 export class MaxMissedBeats {
   readonly #exact = new Map<string, number>();
