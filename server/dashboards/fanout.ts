@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Transition } from '../../shared/session.js';
 import { matches, type CompiledFilter } from './filter.js';
 import type { DashboardNamespace, DashboardSocket } from './types.js';
+import { WriteBatch } from './write-batch.js';
 
 /** Socket.IO's framing around a transition's JSON (`42/dashboard,["transition",...]`). */
 const PACKET_OVERHEAD = 32;
@@ -29,6 +30,9 @@ function tenantRoom(tenant: string): string {
  * the matching ones join the same broadcast by socket id (Socket.IO's default room of a
  * socket), so the broadcast is still a single encoding.
  *
+ * Why hold the writes until the end of the turn: see `WriteBatch`. Fan-out is bound by
+ * the kernel's cost per `write()`, and transitions come in bursts.
+ *
  * Why count bytes ourselves: Engine.IO keeps packets in a per-connection write buffer
  * while the transport is busy (a WebSocket whose kernel buffer is full, or a polling
  * client between polls), and empties it, emitting `drain`, once the transport takes
@@ -39,6 +43,8 @@ export class DashboardFanout {
   private readonly tenants = new Map<string, Set<DashboardSocket>>();
   /** Bytes queued per Engine.IO connection since its last drain. */
   private readonly pending = new WeakMap<object, { bytes: number }>();
+  /** Gathers each recipient's writes of one event-loop turn into one system call. */
+  private readonly batch = new WriteBatch();
 
   constructor(
     private readonly nsp: DashboardNamespace,
@@ -88,6 +94,8 @@ export class DashboardFanout {
         rooms.push(socket.id);
       }
       recipients.push(socket);
+      // Before the emit: the packet then waits in Engine.IO's buffer until the turn ends.
+      this.batch.hold(socket.conn);
     }
     if (recipients.length === 0) return;
     this.nsp.local.to(rooms).emit('transition', transition);
