@@ -97,6 +97,22 @@ export const tokenCases: HostileCase[] = [
   agentCase('no agent_type', () => signToken({ ...claims(), agent_type: undefined }), 401),
   agentCase('agent_type with a space', () => signToken({ ...claims(), agent_type: 'a b' }), 401),
   agentCase('no scope', () => signToken({ ...claims(), scope: undefined }), 403),
+  // A bad sub or agent_type makes the token invalid (401) before its scope is looked at.
+  agentCase(
+    'no scope and an agent_type with a space',
+    () => signToken({ ...claims(), scope: undefined, agent_type: 'a b' }),
+    401,
+  ),
+  agentCase(
+    'no scope and a sub with a slash',
+    () => signToken({ ...claims(), scope: undefined, sub: 'a/b' }),
+    401,
+  ),
+  agentCase(
+    'dashboard scope and an agent_type of 65 chars',
+    () => signToken({ ...claims(), scope: 'sessions:read', agent_type: 't'.repeat(65) }),
+    401,
+  ),
   agentCase('dashboard scope only', () => signToken({ ...claims(), scope: 'sessions:read' }), 403),
   agentCase(
     'scope "agents" (a prefix game)',
