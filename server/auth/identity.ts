@@ -34,9 +34,9 @@ export function hasScope(principal: Principal, scope: Scope): boolean {
 }
 
 /**
- * The agent a token speaks for. A token that carries `agent_type` with a bad `sub` is
- * invalid (401); otherwise the scope is checked (403 `forbidden`), then the claims an agent
- * needs (401 `unauthorized`).
+ * The agent a token speaks for. The scope is checked first (403 `forbidden`), then the
+ * claims an agent needs (401 `unauthorized`); a malformed `agent_type`, or a bad `sub`
+ * beside one, was already refused (401) when the token was read (`readPrincipal`).
  *
  * @example
  * ```ts
@@ -44,11 +44,6 @@ export function hasScope(principal: Principal, scope: Scope): boolean {
  * ```
  */
 export function agentIdentity(principal: Principal): AgentIdentity {
-  // A token carrying `agent_type` is an agent's: its `sub` must be a session id, and a bad
-  // one makes the token invalid (401) before its scope is looked at.
-  if (principal.agentType !== undefined && !isSessionId(principal.subject)) {
-    throw new PulsegateError('unauthorized', 'sub must be a session id (1-128 of [A-Za-z0-9._:-])');
-  }
   if (!hasScope(principal, SCOPE.agent)) {
     throw new PulsegateError('forbidden', 'the token lacks the agent scope');
   }

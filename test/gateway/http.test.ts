@@ -171,6 +171,23 @@ describe('/v1/sessions auth', () => {
     expect((await call('POST', '/v1/sessions/x/beat', badSub)).status).toBe(401);
     const noType = await mintToken({ secret: SECRET, sub: 's1', scope: 'agent', ttlSeconds: 60 });
     expect((await call('POST', '/v1/sessions/s1/beat', noType)).status).toBe(401);
+    // A malformed agent_type is invalid on any route, whatever the scope (contract section 2).
+    const badType = await mintToken({
+      secret: SECRET,
+      sub: 'a',
+      scope: 'sessions:read',
+      agentType: 'bad type!',
+      ttlSeconds: 60,
+    });
+    expect((await call('GET', '/v1/sessions', badType)).status).toBe(401);
+    const badSubNoScope = await mintToken({
+      secret: SECRET,
+      sub: 'bad id!',
+      scope: '',
+      agentType: 't',
+      ttlSeconds: 60,
+    });
+    expect((await call('GET', '/v1/sessions/x', badSubNoScope)).status).toBe(401);
     const expired = await mintToken({
       secret: SECRET,
       sub: 'a',
