@@ -1,6 +1,7 @@
 /* global console, process */
-// Builds the dashboard page into dist/dashboard/: index.html, dashboard.js (one ESM bundle
-// with the dashboard client and socket.io-client inside) and dashboard.css, side by side
+// Builds the dashboard page into dist/dashboard/: index.html, dashboard.js (one ESM bundle),
+// dashboard-worker.js (the worker the page runs its connection in: the dashboard client and
+// socket.io-client) and dashboard.css, side by side
 // (the gateway serves the folder's top-level files), so nothing is fetched from elsewhere.
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -15,17 +16,23 @@ const out = process.argv[2] ?? join(root, 'dist', 'dashboard');
 await rm(out, { recursive: true, force: true });
 await mkdir(out, { recursive: true });
 
-await build({
-  entryPoints: { dashboard: join(source, 'main.ts') },
+const common = {
   outdir: out,
   bundle: true,
-  format: 'esm',
   platform: 'browser',
   target: ['es2022'],
   minify: true,
   sourcemap: true,
   legalComments: 'eof',
   logLevel: 'warning',
+};
+// The page (an ES module), and the worker it runs its connection in (see
+// web/dashboard/main.ts): a classic script, which every browser with workers can start.
+await build({ ...common, entryPoints: { dashboard: join(source, 'main.ts') }, format: 'esm' });
+await build({
+  ...common,
+  entryPoints: { 'dashboard-worker': join(source, 'connection-worker.ts') },
+  format: 'iife',
 });
 await copyFile(join(source, 'styles.css'), join(out, 'dashboard.css'));
 await copyFile(join(source, 'index.html'), join(out, 'index.html'));

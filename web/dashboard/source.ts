@@ -16,3 +16,10 @@ export interface DashboardSource {
   unregister(session: string): Promise<unknown>;
   list(): Promise<readonly SessionStatus[]>;
 }
+
+/** A source the page starts and stops itself: the client, or the worker that runs it. */
+export interface ConnectionSource extends DashboardSource {
+  /** Resolves once the first snapshot is in `sessions`. */
+  connect(): Promise<void>;
+  close(): void;
+}
