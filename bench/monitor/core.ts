@@ -3,7 +3,6 @@
  * baseline measured the same way in the same process: register, beat, memory per session,
  * and the CPU spent over one check interval in which 1% of the sessions fall due.
  */
-import { readFileSync } from 'node:fs';
 import { FakeClock, FakeScheduler } from '../../server/monitor/fake-time.js';
 import { HeartbeatMonitor } from '../../server/monitor/monitor.js';
 import { median } from '../lib/stats.js';
@@ -29,43 +28,26 @@ async function settle(): Promise<void> {
 }
 const SETTLE_MS = 1_000;
 
-/** A start mark: the main thread's CPU time (or the process's) and the wall clock, in ns. */
+/** A start mark: the process's CPU time and the wall clock, in ns. */
 interface Mark {
   readonly cpu: number;
   readonly wall: bigint;
 }
 
-/**
- * The main thread's own CPU time in ns, from Linux's schedstat of the thread whose id is the
- * process id; `undefined` elsewhere. The process's CPU time also counts V8's background
- * threads (concurrent marking and sweeping left over from the forced GC before a measure,
- * TurboFan's compiles): at a million sessions those were most of a "1% due" figure.
- */
-const SCHEDSTAT = `/proc/self/task/${process.pid}/schedstat`;
-function threadCpuNs(): number | undefined {
-  try {
-    const ns = Number(readFileSync(SCHEDSTAT, 'utf8').split(' ')[0]);
-    return Number.isFinite(ns) ? ns : undefined;
-  } catch {
-    return undefined;
-  }
-}
-const THREAD_CPU = threadCpuNs() !== undefined;
-
 function cpuNs(): Mark {
-  if (THREAD_CPU) return { cpu: threadCpuNs() as number, wall: process.hrtime.bigint() };
   const { user, system } = process.cpuUsage();
   return { cpu: (user + system) * 1000, wall: process.hrtime.bigint() };
 }
 
 /**
- * The time spent since `start`, in ns: the main thread's CPU time where Linux tells it,
- * else the smaller of the process's CPU time and the wall time (each bounds the main
- * thread's work from above on a shared machine). Core and baseline are measured alike.
+ * The time spent since `start`, in ns: the smaller of the process's CPU time and the wall
+ * time. Every measured section is synchronous, so its wall time bounds the main thread's
+ * work from above, and so does the process's CPU time (which also counts V8's background
+ * threads). Linux's per-thread schedstat was used before: it moves only at scheduler ticks
+ * (about 4 ms here), too coarse for a figure of 5-30 ms. Core and baseline are measured alike.
  */
 function nsSince(start: Mark): number {
   const now = cpuNs();
-  if (THREAD_CPU) return now.cpu - start.cpu;
   return Math.min(now.cpu - start.cpu, Number(now.wall - start.wall));
 }
 
