@@ -12,4 +12,4 @@ export {
 } from './identity.js';
 export { mintToken, parseTtl, type MintOptions } from './mint.js';
 export { readBearer } from './bearer.js';
-export type { Principal, TokenVerifier } from './principal.js';
+export type { Principal, TokenVerifier, VerifyOptions } from './principal.js';

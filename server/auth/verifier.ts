@@ -4,7 +4,7 @@ import type { Clock } from '../monitor/types.js';
 import { readPrincipal } from './claims.js';
 import { createKeyResolver, type KeySources } from './keys.js';
 import { isAccessTokenType } from './token-type.js';
-import type { Principal, TokenVerifier } from './principal.js';
+import type { Principal, TokenVerifier, VerifyOptions } from './principal.js';
 import { VerifiedCache } from './verified-cache.js';
 
 export interface VerifierOptions extends KeySources {
@@ -25,18 +25,18 @@ export interface VerifierOptions extends KeySources {
 
 /** The longest token we are willing to parse: a JWT is a header field, not a payload. */
 const MAX_TOKEN_LENGTH = 8 * 1024;
-/** Default size of the verified-token cache: one entry per agent of a busy process. */
-const CACHE_ENTRIES = 20_000;
-/** Longest token the cache keeps (bounds it to 20,000 x 2 KiB of keys at worst). */
+/** Default size of the verified-token cache: one entry per caller beating over HTTP. */
+const CACHE_ENTRIES = 10_000;
+/** Longest token the cache keeps (bounds it to 10,000 x 2 KiB of keys at worst). */
 const CACHE_TOKEN_LENGTH = 2 * 1024;
 
 /**
  * Creates the JWT verifier. Every failure is a `PulsegateError`: `unauthorized` for any
  * token problem, `unavailable` when a remote JWK set cannot be reached and no key it held
- * matches. The jose error is kept as `cause`, for the log only. A token verified once is
- * answered from a bounded cache until its `exp` (with static keys only: a secret or a PEM
- * key), so an agent beating over HTTP with one token pays one signature check, not one per
- * request.
+ * matches. The jose error is kept as `cause`, for the log only. A token verified with
+ * `{ remember: true }` is answered from a bounded cache until its `exp` (with static keys
+ * only: a secret or a PEM key), so an agent beating over HTTP with one token pays one
+ * signature check, not one per request.
  *
  * @example
  * ```ts
@@ -55,7 +55,7 @@ export async function createTokenVerifier(options: VerifierOptions): Promise<Tok
       : undefined;
   const now = (): number => (clock !== undefined ? clock.now() : Date.now());
   return {
-    async verify(token: string): Promise<Principal> {
+    async verify(token: string, verifyOptions?: VerifyOptions): Promise<Principal> {
       if (typeof token !== 'string' || token === '' || token.length > MAX_TOKEN_LENGTH) {
         throw new PulsegateError('unauthorized', 'invalid token');
       }
@@ -72,7 +72,7 @@ export async function createTokenVerifier(options: VerifierOptions): Promise<Tok
         });
         if (!isAccessTokenType(protectedHeader.typ)) throw new Error('not an access token typ');
         const principal = readPrincipal(payload);
-        if (cache !== undefined) {
+        if (cache !== undefined && verifyOptions?.remember === true) {
           // jose accepted `nbf` up to the tolerance early; the cache does the same, no earlier.
           const nbf =
             typeof payload.nbf === 'number' ? (payload.nbf - tolerance) * 1000 : -Infinity;

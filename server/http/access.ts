@@ -18,7 +18,8 @@ export async function authenticate(
 ): Promise<Principal> {
   const token = readBearer(req.headers.authorization);
   if (token === undefined) throw new PulsegateError('unauthorized', 'a bearer token is required');
-  return verifier.verify(token);
+  // Remembered: an HTTP caller sends the same token with every request.
+  return verifier.verify(token, { remember: true });
 }
 
 /** A dashboard-side caller needing `scope` (403 without it). */

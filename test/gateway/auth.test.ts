@@ -172,6 +172,16 @@ describe('HS256 verifier', () => {
 });
 
 describe('verified-token cache', () => {
+  const REMEMBER = { remember: true };
+
+  it('remembers only when asked to (HTTP), not for a connect', async () => {
+    const v = await createTokenVerifier({ secret: SECRET });
+    const token = await sign(agentClaims(), secretKey, 'HS256');
+    expect(await v.verify(token)).not.toBe(await v.verify(token));
+    const remembered = await v.verify(token, REMEMBER);
+    expect(await v.verify(token)).toBe(remembered);
+  });
+
   it('answers a token again only until its exp, on the injected clock', async () => {
     let t = Date.now();
     const v = await createTokenVerifier({ secret: SECRET, clock: { now: () => t } });
@@ -180,16 +190,16 @@ describe('verified-token cache', () => {
       secretKey,
       'HS256',
     );
-    const first = await v.verify(token);
-    expect(await v.verify(token)).toBe(first); // the cached principal
+    const first = await v.verify(token, REMEMBER);
+    expect(await v.verify(token, REMEMBER)).toBe(first); // the cached principal
     t += 59_000;
-    expect(await codeOf(v.verify(token))).toBe('ok');
+    expect(await codeOf(v.verify(token, REMEMBER))).toBe('ok');
     // Past exp the cache steps aside, and jose (with its 5 s tolerance) decides.
     t += 3_000;
-    const again = await v.verify(token);
+    const again = await v.verify(token, REMEMBER);
     expect(again).not.toBe(first);
     t += 10_000;
-    expect(await codeOf(v.verify(token))).toBe('unauthorized');
+    expect(await codeOf(v.verify(token, REMEMBER))).toBe('unauthorized');
   });
 
   it('never answers before nbf, when the clock moves back', async () => {
@@ -198,9 +208,9 @@ describe('verified-token cache', () => {
     const nbf = Math.floor(t / 1000) + 100;
     const token = await sign({ ...agentClaims(), nbf, exp: nbf + 600 }, secretKey, 'HS256');
     t += 100_000;
-    expect(await codeOf(v.verify(token))).toBe('ok');
+    expect(await codeOf(v.verify(token, REMEMBER))).toBe('ok');
     t -= 100_000;
-    expect(await codeOf(v.verify(token))).toBe('unauthorized');
+    expect(await codeOf(v.verify(token, REMEMBER))).toBe('unauthorized');
   });
 
   it('keeps no verdict of a refused token, and a bounded number of good ones', async () => {
@@ -209,13 +219,13 @@ describe('verified-token cache', () => {
       ['a', 'b', 'c'].map((sub) => sign({ ...agentClaims(), sub }, secretKey, 'HS256')),
     );
     const principals = [];
-    for (const token of tokens) principals.push(await v.verify(token));
+    for (const token of tokens) principals.push(await v.verify(token, REMEMBER));
     // The oldest was dropped: verified anew (a new object), the two newest were kept.
-    expect(await v.verify(tokens[2] ?? '')).toBe(principals[2]);
-    expect(await v.verify(tokens[0] ?? '')).not.toBe(principals[0]);
+    expect(await v.verify(tokens[2] ?? '', REMEMBER)).toBe(principals[2]);
+    expect(await v.verify(tokens[0] ?? '', REMEMBER)).not.toBe(principals[0]);
     const forged = `${(tokens[0] ?? '').slice(0, -2)}AA`;
-    expect(await codeOf(v.verify(forged))).toBe('unauthorized');
-    expect(await codeOf(v.verify(forged))).toBe('unauthorized');
+    expect(await codeOf(v.verify(forged, REMEMBER))).toBe('unauthorized');
+    expect(await codeOf(v.verify(forged, REMEMBER))).toBe('unauthorized');
   });
 });
 
