@@ -81,8 +81,8 @@ export interface MainThreadTask {
 }
 
 /**
- * Records the renderer main threads' tasks with Chromium's tracing until the returned
- * function is called. Their CPU time (`tdur`) measures the page's own work; the wall
+ * Records the page's renderer main thread's tasks with Chromium's tracing until the
+ * returned function is called. Their CPU time (`tdur`) measures the page's own work; the wall
  * time a long task shows also counts the time other processes of a busy machine took.
  */
 export async function traceMainThread(page: Page): Promise<() => Promise<MainThreadTask[]>> {
@@ -102,10 +102,16 @@ export async function traceMainThread(page: Page): Promise<() => Promise<MainThr
     await cdp.detach();
     const dump = process.env['PULSEGATE_TRACE_FILE'];
     if (dump !== undefined) await writeFile(dump, JSON.stringify(events));
+    // Only the page's renderer: Chromium runs other renderers of its own meanwhile (its
+    // WebUI, e.g. the omnibox popup, even when headless), and their start-up tasks, at
+    // 200-300 ms of CPU, are not the page's.
+    const pageProcesses = pageProcessIds(events);
     const mainThreads = new Set<string>();
     for (const e of events) {
+      const pid = readNumber(e, 'pid');
+      if (pid === undefined || !pageProcesses.has(pid)) continue;
       if (readString(e, 'name') === 'thread_name' && readArgName(e) === 'CrRendererMain') {
-        mainThreads.add(`${readNumber(e, 'pid')}:${readNumber(e, 'tid')}`);
+        mainThreads.add(`${pid}:${readNumber(e, 'tid')}`);
       }
     }
     const tasks: MainThreadTask[] = [];
@@ -119,6 +125,32 @@ export async function traceMainThread(page: Page): Promise<() => Promise<MainThr
     }
     return tasks;
   };
+}
+
+/**
+ * The renderer processes of the traced page's frames: the one it started in
+ * (`TracingStartedInBrowser`) and each it committed a navigation in since.
+ */
+function pageProcessIds(events: readonly unknown[]): Set<number> {
+  const ids = new Set<number>();
+  for (const e of events) {
+    const name = readString(e, 'name');
+    const args: unknown = typeof e === 'object' && e !== null ? Reflect.get(e, 'args') : undefined;
+    const data: unknown =
+      typeof args === 'object' && args !== null ? Reflect.get(args, 'data') : undefined;
+    if (name === 'FrameCommittedInBrowser') {
+      const pid = readNumber(data, 'processId');
+      if (pid !== undefined) ids.add(pid);
+    } else if (name === 'TracingStartedInBrowser') {
+      const frames: unknown =
+        typeof data === 'object' && data !== null ? Reflect.get(data, 'frames') : undefined;
+      for (const frame of Array.isArray(frames) ? (frames as unknown[]) : []) {
+        const pid = readNumber(frame, 'processId');
+        if (pid !== undefined) ids.add(pid);
+      }
+    }
+  }
+  return ids;
 }
 
 function readString(e: unknown, key: string): string | undefined {

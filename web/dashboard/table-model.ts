@@ -75,6 +75,11 @@ export class TableModelCache {
     return this.#userChange || this.#seenVersion !== this.source.version;
   }
 
+  /** The model as last built, stale or not. */
+  get built(): TableModel {
+    return this.#model;
+  }
+
   /** The model, rebuilt first when it is stale and due. `now` in ms, any monotonic clock. */
   current(now = 0): TableModel {
     if (!this.stale) return this.#model;

@@ -6,7 +6,8 @@ import { visibleWindow } from './virtual-window.js';
 
 /** Must match `--row-height` in the stylesheet. */
 export const ROW_HEIGHT = 32;
-const OVERSCAN = 8;
+/** Rows drawn beyond each edge of the view: each costs layout on every frame. */
+const OVERSCAN = 4;
 
 export type RowAction = 'pause' | 'resume' | 'unregister';
 
