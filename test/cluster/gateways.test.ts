@@ -1,55 +1,17 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { BeatingAgent, contiguous, dashboard, kindsOf } from './support/fleet.js';
+import { describe, expect, it } from 'vitest';
+import { clusterTest } from './support/cluster-test.js';
+import { type BeatingAgent, contiguous, kindsOf } from './support/fleet.js';
+import { REDIS_URL } from './support/redis.js';
 import {
-  CHECK_MS,
-  killAll,
-  MAX_MISSED,
   sleep,
   startGateway,
-  TIMEOUT_MS,
+  TAKEOVER_BOUND_MS,
+  TIMEOUT_AFTER,
   until,
   type GatewayProcess,
 } from './support/gateways.js';
-import { deletePrefix, REDIS_URL, testRedis, uniquePrefix } from './support/redis.js';
 
-/** Nominal time of the timeout after a last beat at L: L + T + (M-1)·C. */
-const TIMEOUT_AFTER = TIMEOUT_MS + (MAX_MISSED - 1) * CHECK_MS;
-/** The contract's bound for a dead node's sessions. */
-const TAKEOVER_BOUND_MS = 5_000;
-
-const redis = testRedis();
-const prefixes: string[] = [];
-const agents: BeatingAgent[] = [];
-const closers: (() => void)[] = [];
-
-afterEach(() => {
-  for (const a of agents.splice(0)) a.close();
-  for (const c of closers.splice(0)) c();
-  killAll();
-});
-afterAll(async () => {
-  for (const p of prefixes) await deletePrefix(redis, p);
-  redis.disconnect();
-});
-
-async function gateways(names: string[]): Promise<{ prefix: string; nodes: GatewayProcess[] }> {
-  const prefix = uniquePrefix('gw');
-  prefixes.push(prefix);
-  const nodes = await Promise.all(names.map((n) => startGateway(n, REDIS_URL, prefix)));
-  return { prefix, nodes };
-}
-
-async function agent(session: string, node: GatewayProcess): Promise<BeatingAgent> {
-  const a = await BeatingAgent.start(session, node.ws);
-  agents.push(a);
-  return a;
-}
-
-async function watch(node: GatewayProcess, since?: number) {
-  const watched = await dashboard(node.base, since);
-  closers.push(() => watched.dash.close());
-  return watched;
-}
+const { gateways, agent, watch } = clusterTest('gw');
 
 describe('cluster of gateway processes on one Redis', () => {
   it('three gateways: a dashboard on each sees every transition once, in one seq order', async () => {

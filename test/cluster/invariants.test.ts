@@ -1,66 +1,38 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { BeatingAgent, contiguous, dashboard, kindsOf } from './support/fleet.js';
+import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../support/prng.js';
+import { clusterTest } from './support/cluster-test.js';
+import { type BeatingAgent, contiguous, kindsOf } from './support/fleet.js';
 import {
-  CHECK_MS,
-  killAll,
-  MAX_MISSED,
   sleep,
-  startGateway,
-  TIMEOUT_MS,
+  TAKEOVER_BOUND_MS,
+  TIMEOUT_AFTER,
   until,
   type GatewayProcess,
 } from './support/gateways.js';
-import { deletePrefix, REDIS_URL, testRedis, uniquePrefix } from './support/redis.js';
 
-const TIMEOUT_AFTER = TIMEOUT_MS + (MAX_MISSED - 1) * CHECK_MS;
-const TAKEOVER_BOUND_MS = 5_000;
 const AGENTS = 12;
 const RUN_MS = 8_000;
 const TICK_MS = 200;
 
-const redis = testRedis();
-const prefix = uniquePrefix('invariants');
-const agents: BeatingAgent[] = [];
-
-afterEach(() => {
-  for (const a of agents.splice(0)) a.close();
-  killAll();
-});
-afterAll(async () => {
-  await deletePrefix(redis, prefix);
-  redis.disconnect();
-});
-
-/** A small seeded generator (mulberry32), so that a failing run can be replayed. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const run = clusterTest('invariants');
 
 describe('invariants over a randomised run', () => {
   it('stopped sessions time out exactly once, beating ones never, and nothing is lost', async () => {
     const seed = Number(process.env.CLUSTER_SEED ?? Date.now() % 1_000_000);
-    const rand = random(seed);
-    const nodes = await Promise.all(['a', 'b', 'c'].map((n) => startGateway(n, REDIS_URL, prefix)));
+    const rand = mulberry32(seed);
+    const { nodes } = await run.gateways(['a', 'b', 'c']);
     const [watcher, ...others] = nodes as [GatewayProcess, GatewayProcess, GatewayProcess];
     const alive = new Set<GatewayProcess>(nodes);
     const pick = (): GatewayProcess => {
       const live = [...alive];
       return live[Math.floor(rand() * live.length)] ?? watcher;
     };
-    const { dash, seen } = await dashboard(watcher.base);
+    const { dash, seen } = await run.watch(watcher);
     const fleet = new Map<string, BeatingAgent>();
     const paused = new Set<string>();
     for (let i = 0; i < AGENTS; i++) {
-      const agent = await BeatingAgent.start(`r${i}`, pick().ws);
+      const agent = await run.agent(`r${i}`, pick());
       agent.moveTo = () => (agent.beating ? pick().ws : undefined);
-      agents.push(agent);
       fleet.set(agent.session, agent);
     }
     const stopped = new Set<string>();
@@ -121,6 +93,5 @@ describe('invariants over a randomised run', () => {
     const list = await dash.command('list', {});
     const live = (list['sessions'] as { session: string }[]).map((s) => s.session).sort();
     expect(live, context).toEqual([...fleet.keys()].filter((s) => !stopped.has(s)).sort());
-    dash.close();
   });
 });

@@ -1,24 +1,18 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { deletePrefix, testRedis, uniquePrefix } from './support/redis.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { filePrefixes } from './support/redis.js';
 import { kinds, startNode, until, type TestNode } from './support/nodes.js';
 
-const redis = testRedis();
-const prefixes: string[] = [];
+const { prefix } = filePrefixes();
 let nodes: TestNode[] = [];
 
 afterEach(async () => {
   for (const n of nodes) await n.node.close();
   nodes = [];
 });
-afterAll(async () => {
-  for (const p of prefixes) await deletePrefix(redis, p);
-  redis.disconnect();
-});
 
 async function cluster(count: number): Promise<TestNode[]> {
-  const prefix = uniquePrefix('nodes');
-  prefixes.push(prefix);
-  for (let i = 0; i < count; i++) nodes.push(await startNode(prefix, `n${i}`));
+  const p = prefix('nodes');
+  for (let i = 0; i < count; i++) nodes.push(await startNode(p, `n${i}`));
   return nodes;
 }
 

@@ -1,37 +1,19 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { BeatingAgent, contiguous, dashboard, kindsOf } from './support/fleet.js';
+import { describe, expect, it } from 'vitest';
+import { clusterTest } from './support/cluster-test.js';
+import { type BeatingAgent, contiguous, kindsOf } from './support/fleet.js';
 import {
-  CHECK_MS,
-  killAll,
-  MAX_MISSED,
   sleep,
-  startGateway,
+  TIMEOUT_AFTER,
   TIMEOUT_MS,
   until,
   type GatewayProcess,
 } from './support/gateways.js';
 import { TcpProxy } from './support/proxy.js';
-import { deletePrefix, REDIS_URL, testRedis, uniquePrefix } from './support/redis.js';
+import { REDIS_URL } from './support/redis.js';
 
-const TIMEOUT_AFTER = TIMEOUT_MS + (MAX_MISSED - 1) * CHECK_MS;
 const OUTAGE_MS = 5_000;
 
-const redis = testRedis();
-const prefix = uniquePrefix('outage');
-const agents: BeatingAgent[] = [];
-const closers: (() => void)[] = [];
-let proxy: TcpProxy | undefined;
-
-afterEach(async () => {
-  for (const a of agents.splice(0)) a.close();
-  for (const c of closers.splice(0)) c();
-  killAll();
-  await proxy?.close();
-});
-afterAll(async () => {
-  await deletePrefix(redis, prefix);
-  redis.disconnect();
-});
+const run = clusterTest('outage');
 
 async function ready(node: GatewayProcess): Promise<number> {
   const res = await fetch(`${node.base}/readyz`);
@@ -41,21 +23,16 @@ async function ready(node: GatewayProcess): Promise<number> {
 describe('Redis outage (through a TCP proxy the test controls)', () => {
   it('503 while away, local agents stay, no false timeout, one true timeout, state converges', async () => {
     const target = new URL(REDIS_URL);
-    proxy = await TcpProxy.start(target.hostname, Number(target.port || 6379));
-    const url = `redis://127.0.0.1:${proxy.port}${target.pathname}`;
-    const nodes = await Promise.all(['a', 'b'].map((n) => startGateway(n, url, prefix)));
+    const proxy = await TcpProxy.start(target.hostname, Number(target.port || 6379));
+    run.afterKill(() => proxy.close());
+    const redisUrl = `redis://127.0.0.1:${proxy.port}${target.pathname}`;
+    const { nodes } = await run.gateways(['a', 'b'], { redisUrl });
     const [a, b] = nodes as [GatewayProcess, GatewayProcess];
-    const views = await Promise.all(nodes.map((n) => dashboard(n.base)));
-    for (const v of views) closers.push(() => v.dash.close());
+    const views = await Promise.all(nodes.map((n) => run.watch(n)));
     const beaters: BeatingAgent[] = [];
-    for (let i = 0; i < 6; i++) {
-      const agent = await BeatingAgent.start(`beat${i}`, (i % 2 === 0 ? a : b).ws);
-      agents.push(agent);
-      beaters.push(agent);
-    }
-    const quietA = await BeatingAgent.start('quietA', a.ws);
-    const quietB = await BeatingAgent.start('quietB', b.ws);
-    agents.push(quietA, quietB);
+    for (let i = 0; i < 6; i++) beaters.push(await run.agent(`beat${i}`, i % 2 === 0 ? a : b));
+    const quietA = await run.agent('quietA', a);
+    const quietB = await run.agent('quietB', b);
     await until(() => views.every((v) => v.seen.length === 8), 3000, 'registrations');
     expect(await ready(a)).toBe(200);
 

@@ -10,6 +10,10 @@ const MAIN = resolve('dist/server/cli/main.js');
 export const TIMEOUT_MS = 1_500;
 export const CHECK_MS = 500;
 export const MAX_MISSED = 2;
+/** Nominal time of the timeout after a last beat at L: L + T + (M-1)·C. */
+export const TIMEOUT_AFTER = TIMEOUT_MS + (MAX_MISSED - 1) * CHECK_MS;
+/** The contract's bound for a dead node's sessions. */
+export const TAKEOVER_BOUND_MS = 5_000;
 
 export interface GatewayProcess {
   readonly name: string;

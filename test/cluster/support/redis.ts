@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { afterAll } from 'vitest';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -21,4 +22,25 @@ export async function deletePrefix(redis: Redis, prefix: string): Promise<void> 
     cursor = next;
     if (keys.length > 0) await redis.del(...keys);
   } while (cursor !== '0');
+}
+
+/**
+ * One Redis client for a test file and the prefixes it hands out; after the file, every
+ * key under them is deleted and the client disconnected.
+ */
+export function filePrefixes(): { readonly redis: Redis; prefix(name: string): string } {
+  const redis = testRedis();
+  const prefixes: string[] = [];
+  afterAll(async () => {
+    for (const p of prefixes) await deletePrefix(redis, p);
+    redis.disconnect();
+  });
+  return {
+    redis,
+    prefix(name) {
+      const p = uniquePrefix(name);
+      prefixes.push(p);
+      return p;
+    },
+  };
 }
