@@ -4,11 +4,12 @@
  * what `socket.io-client` would never send.
  */
 import { WebSocket } from 'ws';
+import { Received } from './received.js';
 
 export class RawDashboard {
-  readonly packets: string[] = [];
+  private readonly received = new Received<string>();
+  readonly packets: readonly string[] = this.received.items;
   readonly closed: Promise<number>;
-  private listeners: (() => void)[] = [];
   private readonly acks = new Map<number, (reply: unknown) => void>();
 
   private constructor(readonly ws: WebSocket) {
@@ -25,8 +26,7 @@ export class RawDashboard {
         resolve?.(Array.isArray(parsed) ? parsed[0] : undefined);
         return;
       }
-      this.packets.push(text);
-      for (const l of [...this.listeners]) l();
+      this.received.push(text);
     });
     this.closed = new Promise((resolve) => ws.once('close', (code) => resolve(code)));
   }
@@ -84,21 +84,11 @@ export class RawDashboard {
 
   /** Resolves with the first packet (seen or to come) passing `test`; rejects after `ms`. */
   waitFor(test: (packet: string) => boolean, ms = 3_000): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const check = (): boolean => {
-        const hit = this.packets.find(test);
-        if (hit === undefined) return false;
-        clearTimeout(timer);
-        this.listeners = this.listeners.filter((l) => l !== check);
-        resolve(hit);
-        return true;
-      };
-      const timer = setTimeout(() => {
-        this.listeners = this.listeners.filter((l) => l !== check);
-        reject(new Error(`no such packet; got ${this.packets.slice(-3).join(' | ')}`));
-      }, ms);
-      if (!check()) this.listeners.push(check);
-    });
+    return this.received.waitFor(
+      test,
+      ms,
+      (packets) => `no such packet; got ${packets.slice(-3).join(' | ')}`,
+    );
   }
 
   /** True if the transport closes within `ms`. */

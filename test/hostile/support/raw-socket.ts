@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
+import { Received } from './received.js';
 
 export interface HttpAnswer {
   /** The status of the first response line; 0 when the peer closed without one. */
@@ -186,11 +187,11 @@ export interface RawEnd {
 
 /** A WebSocket spoken by hand over a socket whose upgrade succeeded. */
 export class RawWebSocket {
-  readonly frames: ServerFrame[] = [];
+  private readonly received = new Received<ServerFrame>();
+  readonly frames: readonly ServerFrame[] = this.received.items;
   readonly ended: Promise<RawEnd>;
   private buf: Buffer;
   private closeCode = 1006;
-  private listeners: (() => void)[] = [];
   private end: (e: RawEnd) => void = () => {};
 
   constructor(
@@ -241,21 +242,7 @@ export class RawWebSocket {
 
   /** Resolves once a frame that passes `test` has arrived (or rejects after `ms`). */
   waitFor(test: (f: ServerFrame) => boolean, ms = 3_000): Promise<ServerFrame> {
-    return new Promise((resolve, reject) => {
-      const check = (): boolean => {
-        const hit = this.frames.find(test);
-        if (hit === undefined) return false;
-        clearTimeout(timer);
-        this.listeners = this.listeners.filter((l) => l !== check);
-        resolve(hit);
-        return true;
-      };
-      const timer = setTimeout(() => {
-        this.listeners = this.listeners.filter((l) => l !== check);
-        reject(new Error('no such frame'));
-      }, ms);
-      if (!check()) this.listeners.push(check);
-    });
+    return this.received.waitFor(test, ms, () => 'no such frame');
   }
 
   /** The text frames received, parsed. */
@@ -293,8 +280,7 @@ export class RawWebSocket {
           this.socket.end(encodeFrame({ opcode: 8, payload: frame.payload.subarray(0, 2) }));
         this.end({ code: this.closeCode, frames: this.frames });
       }
-      this.frames.push(frame);
-      for (const l of [...this.listeners]) l();
+      this.received.push(frame);
     }
   }
 }
