@@ -16,6 +16,7 @@ import { SignJWT } from 'jose';
 import { SoakAgent, type Action, type Timing } from './agent.js';
 import { SoakDashboard } from './dashboard.js';
 import { SoakGateway, type MemorySample } from './gateway.js';
+import { mulberry32 } from '../test/support/prng.js';
 
 export interface SoakOptions {
   readonly seconds: number;
@@ -62,18 +63,6 @@ const MB = 1024 * 1024;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** A small deterministic PRNG (mulberry32): the run's choices follow its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function sign(claims: Record<string, string>): Promise<string> {
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256' })
@@ -92,7 +81,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const dashCount = options.dashboards ?? 20;
   const seconds = options.seconds;
   const warmupMs = (seconds * 1000) / 3;
-  const random = prng(options.seed ?? 20_261_129);
+  const random = mulberry32(options.seed ?? 20_261_129);
   const gateway = await SoakGateway.start({
     secret: SECRET,
     ...TIMING,

@@ -10,6 +10,7 @@ import {
   type SocketControl,
   type TestGateway,
 } from './gateway-harness.js';
+import { mulberry32 } from '../support/prng.js';
 
 /*
  * The dashboard mirror against the real gateway: whatever happens, once quiet, the
@@ -22,18 +23,6 @@ const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
-
-/** A small deterministic PRNG (mulberry32), so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 async function listOverHttp(g: TestGateway, token: string): Promise<SessionStatus[]> {
   const res = await fetch(`${g.httpUrl}/v1/sessions`, {
@@ -98,7 +87,7 @@ describe('DashboardClient mirror', () => {
     const syncs: boolean[] = [];
     dash.on('sync', ({ reset }) => syncs.push(reset));
 
-    const random = prng(20_260_101);
+    const random = mulberry32(20_260_101);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
     const agents = new Map<
       string,
