@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { mintToken } from '../../server/auth/mint.js';
+import { mintToken, type MintOptions } from '../../server/auth/mint.js';
 import {
   agentToken,
   bearer,
@@ -141,6 +141,25 @@ describe('probes, metrics and pages', () => {
   });
 });
 
+/** A valid reader's token; each row of REFUSED spoils it in one way. */
+const READER: MintOptions = { secret: SECRET, sub: 'a', scope: 'sessions:read', ttlSeconds: 60 };
+const AN_HOUR_AGO = Date.now() - 3_600_000;
+
+/**
+ * Tokens the HTTP routes refuse, each with what is wrong with it: 401 for an invalid token,
+ * 403 for a valid one without the scope.
+ */
+const REFUSED: readonly [what: string, route: string, status: 401 | 403, Partial<MintOptions>][] = [
+  ['another key', 'GET /v1/sessions', 401, { secret: 'x'.repeat(40) }],
+  ['expired', 'GET /v1/sessions', 401, { ttlSeconds: 1, now: AN_HOUR_AGO }],
+  ['no scope', 'GET /v1/sessions', 403, { scope: '' }],
+  ['bad sub', 'POST /v1/sessions/x/beat', 401, { sub: 'bad id!', scope: 'agent', agentType: 't' }],
+  ['agent, no agent_type', 'POST /v1/sessions/s1/beat', 401, { sub: 's1', scope: 'agent' }],
+  // A malformed agent_type is invalid on any route, whatever the scope (contract section 2).
+  ['bad agent_type', 'GET /v1/sessions', 401, { agentType: 'bad type!' }],
+  ['bad sub, no scope', 'GET /v1/sessions/x', 401, { sub: 'bad id!', scope: '', agentType: 't' }],
+];
+
 describe('/v1/sessions auth', () => {
   it('needs a valid bearer token (401) with the right scope (403)', async () => {
     await start();
@@ -149,53 +168,14 @@ describe('/v1/sessions auth', () => {
     expect(none.headers.get('www-authenticate')).toBe('Bearer');
     expect(errorCode(none.json)).toBe('unauthorized');
     expect((await call('GET', '/v1/sessions', 'garbage')).status).toBe(401);
-    const wrongKey = await mintToken({
-      secret: 'x'.repeat(40),
-      sub: 'a',
-      scope: 'sessions:read',
-      ttlSeconds: 60,
-    });
-    expect((await call('GET', '/v1/sessions', wrongKey)).status).toBe(401);
     const agent = await call('GET', '/v1/sessions', await agentToken('s1'));
     expect(agent.status).toBe(403);
     expect(errorCode(agent.json)).toBe('forbidden');
-    const noScope = await mintToken({ secret: SECRET, sub: 'a', scope: '', ttlSeconds: 60 });
-    expect((await call('GET', '/v1/sessions', noScope)).status).toBe(403);
-    const badSub = await mintToken({
-      secret: SECRET,
-      sub: 'bad id!',
-      scope: 'agent',
-      agentType: 't',
-      ttlSeconds: 60,
-    });
-    expect((await call('POST', '/v1/sessions/x/beat', badSub)).status).toBe(401);
-    const noType = await mintToken({ secret: SECRET, sub: 's1', scope: 'agent', ttlSeconds: 60 });
-    expect((await call('POST', '/v1/sessions/s1/beat', noType)).status).toBe(401);
-    // A malformed agent_type is invalid on any route, whatever the scope (contract section 2).
-    const badType = await mintToken({
-      secret: SECRET,
-      sub: 'a',
-      scope: 'sessions:read',
-      agentType: 'bad type!',
-      ttlSeconds: 60,
-    });
-    expect((await call('GET', '/v1/sessions', badType)).status).toBe(401);
-    const badSubNoScope = await mintToken({
-      secret: SECRET,
-      sub: 'bad id!',
-      scope: '',
-      agentType: 't',
-      ttlSeconds: 60,
-    });
-    expect((await call('GET', '/v1/sessions/x', badSubNoScope)).status).toBe(401);
-    const expired = await mintToken({
-      secret: SECRET,
-      sub: 'a',
-      scope: 'sessions:read',
-      ttlSeconds: 1,
-      now: Date.now() - 60_000,
-    });
-    expect((await call('GET', '/v1/sessions', expired)).status).toBe(401);
+    for (const [what, route, status, claims] of REFUSED) {
+      const [method, path] = route.split(' ') as [string, string];
+      const token = await mintToken({ ...READER, ...claims });
+      expect((await call(method, path, token)).status, `${what}: ${route}`).toBe(status);
+    }
   });
 });
 
