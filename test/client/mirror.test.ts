@@ -1,38 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { applyTransition, SessionMirror } from '../../client/dashboard/mirror.js';
-import type { SessionStatus, Transition } from '../../shared/session.js';
+import type { Transition } from '../../shared/session.js';
+import { status, transition } from '../support/sessions.js';
 
 const T0 = '2026-01-01T00:00:00.000Z';
 const T1 = '2026-01-01T00:00:01.000Z';
 const T2 = '2026-01-01T00:00:02.000Z';
 
 function t(seq: number, kind: Transition['kind'], extra: Partial<Transition> = {}): Transition {
-  return {
-    seq,
-    at: T1,
-    kind,
-    session: 's1',
-    agentType: 'planner',
-    tenant: 'default',
-    state: 'healthy',
-    missedBeats: 0,
-    ...extra,
-  };
+  return transition({ seq, at: T1, kind, session: 's1', agentType: 'planner', ...extra });
 }
 
-const base: SessionStatus = {
+const base = status({
   session: 's1',
   agentType: 'planner',
-  tenant: 'default',
-  state: 'healthy',
-  connected: true,
-  paused: false,
-  healthy: true,
-  missedBeats: 0,
   lastBeat: T0,
   msSinceBeat: 5,
   registeredAt: T0,
-};
+});
 
 describe('applyTransition', () => {
   it('registered creates a connected, healthy session beaten at `at`', () => {
