@@ -1,19 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SessionMirror } from '../../client/dashboard/mirror.js';
+import { stamp } from '../../server/dashboards/event-log.js';
 import { toStatus, type SessionRecord } from '../../server/monitor/record.js';
 import { deadlineOf, step, type MonitorEvent } from '../../server/monitor/rules.js';
-import type { Actor, Policy, SessionStatus, Transition } from '../../shared/session.js';
+import { ACTORS, type Policy, type SessionStatus } from '../../shared/session.js';
 
 /*
  * The mirror against the monitor's own rules: random events on a few sessions go through
- * `step`, the transitions it emits (stamped with seq and ISO time as the event log does)
+ * `step`, the transitions it emits (given seq and ISO time by the event log's own `stamp`)
  * go through the mirror, and the mirror must equal the rules' statuses.
  */
 
 const POLICY: Policy = { timeoutMs: 1_000, checkIntervalMs: 300, maxMissedBeats: 3 };
 const IDS = ['a', 'b', 'c', 'd'];
-const ACTOR_LIST: Actor[] = ['agent', 'dashboard', 'api', 'gateway'];
 
 type Op =
   | {
@@ -28,7 +28,7 @@ type Op =
 function ops(withBeats: boolean): fc.Arbitrary<Op[]> {
   const id = fc.integer({ min: 0, max: IDS.length - 1 });
   const dt = fc.integer({ min: 0, max: 700 });
-  const by = fc.integer({ min: 0, max: ACTOR_LIST.length - 1 });
+  const by = fc.integer({ min: 0, max: ACTORS.length - 1 });
   const text = fc.option(fc.constantFrom('x', 'step 2', 'waiting'), { nil: undefined });
   const simple = ['connect', 'disconnect', 'unregister', 'due'] as const;
   const arbs: fc.Arbitrary<Op>[] = [
@@ -56,9 +56,9 @@ function eventOf(op: Op, sessionId: string): MonitorEvent {
     case 'lateBeat':
       return { type: 'beat', status: op.text };
     case 'pause':
-      return { type: 'pause', by: ACTOR_LIST[op.by] ?? 'agent', reason: op.reason };
+      return { type: 'pause', by: ACTORS[op.by] ?? 'agent', reason: op.reason };
     case 'resume':
-      return { type: 'resume', by: ACTOR_LIST[op.by] ?? 'agent' };
+      return { type: 'resume', by: ACTORS[op.by] ?? 'agent' };
     case 'disconnect':
     case 'unregister':
     case 'due':
@@ -96,20 +96,7 @@ function run(list: Op[]): { mirror: SessionMirror; expected: Map<string, Session
     else records.set(sessionId, { record: s.record, lastBeat: s.lastBeat });
     for (const mt of s.transitions) {
       seq += 1;
-      const t: Transition = {
-        seq,
-        at: new Date(mt.at).toISOString(),
-        kind: mt.kind,
-        session: mt.session,
-        agentType: mt.agentType,
-        tenant: mt.tenant,
-        state: mt.state,
-        missedBeats: mt.missedBeats,
-        maxMissedBeats: mt.maxMissedBeats,
-      };
-      if (mt.by !== undefined) t.by = mt.by;
-      if (mt.reason !== undefined) t.reason = mt.reason;
-      if (mt.status !== undefined) t.status = mt.status;
+      const t = stamp(mt, seq);
       expect(mirror.apply(t, true)).toBe('applied');
       kinds.add(t.kind);
     }
