@@ -1,20 +1,24 @@
 import { WebSocket } from 'ws';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AgentClient } from '../../client/browser.js';
 import type { Transition } from '../../client/index.js';
-import { agentToken, beatsVia, sleep, startGateway, type TestGateway } from './gateway-harness.js';
+import {
+  agentToken,
+  beatsVia,
+  cleanupAfterEach,
+  FAST,
+  sleep,
+  startGateway,
+  type TestGateway,
+} from './gateway-harness.js';
 
 /*
  * The browser build's code path, run in Node with `ws` injected as its WebSocket (the
  * browser test proves the same in Chromium; this one is fast and covers the corners):
  * ?token=, message beats, and a refusal that hides its status.
  */
-const FAST = { timeoutMs: 1_200, checkIntervalMs: 300, maxMissedBeats: 3 };
 
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 
 async function gateway(): Promise<{ g: TestGateway; seen: Transition[] }> {
   const g = await startGateway({ config: FAST });

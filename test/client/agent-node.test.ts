@@ -1,11 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AgentClient, PulsegateError, type Transition } from '../../client/index.js';
 import { MemoryStore } from '../../server/monitor/store.js';
 import {
   agentToken,
   beatsVia,
+  cleanupAfterEach,
   controlledWebSocket,
   dashboardToken,
+  FAST,
   sleep,
   startGateway,
   until,
@@ -13,17 +15,9 @@ import {
   type TestGateway,
 } from './gateway-harness.js';
 
-/*
- * The Node agent client against the real gateway, over real sockets on 127.0.0.1.
- * A short timeout (1,200 ms: beats every 400 ms) keeps every case to a few seconds, with
- * room for a loaded CI machine's stalls.
- */
-const FAST = { timeoutMs: 1_200, checkIntervalMs: 300, maxMissedBeats: 3 };
+/* The Node agent client against the real gateway, over real sockets on 127.0.0.1 (FAST). */
 
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 
 async function gatewayFor(config = FAST, extra: { port?: number; store?: MemoryStore } = {}) {
   const g = await startGateway({ config, ...extra });

@@ -1,5 +1,5 @@
 import { io as realIo, type Socket } from 'socket.io-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AgentClient,
   DashboardClient,
@@ -9,20 +9,18 @@ import {
 import { mintToken } from '../../server/auth/mint.js';
 import {
   agentToken,
+  cleanupAfterEach,
   dashboardToken,
   SECRET,
+  SLOW,
   startGateway,
   until,
   type TestGateway,
 } from './gateway-harness.js';
 
 /* The dashboard client's commands, refusals, filters and resyncs, against the real gateway. */
-const SLOW = { timeoutMs: 300_000, checkIntervalMs: 5_000, maxMissedBeats: 3 };
 
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 
 async function gateway(): Promise<TestGateway> {
   const g = await startGateway({ config: SLOW });

@@ -1,10 +1,12 @@
 import { io as realIo, type Socket } from 'socket.io-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AgentClient, DashboardClient, type SessionStatus } from '../../client/index.js';
 import {
   agentToken,
+  cleanupAfterEach,
   controlledWebSocket,
   dashboardToken,
+  SLOW,
   startGateway,
   until,
   type SocketControl,
@@ -17,12 +19,8 @@ import { mulberry32 } from '../support/prng.js';
  * mirror equals what `GET /v1/sessions` says (but for `msSinceBeat`, which is live).
  * Timeouts are long, so every change is one of the operations and none is a timer's.
  */
-const SLOW = { timeoutMs: 300_000, checkIntervalMs: 5_000, maxMissedBeats: 3 };
 
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 
 async function listOverHttp(g: TestGateway, token: string): Promise<SessionStatus[]> {
   const res = await fetch(`${g.httpUrl}/v1/sessions`, {

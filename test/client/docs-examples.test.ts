@@ -3,9 +3,15 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AgentClient, type Transition } from '../../client/index.js';
-import { agentToken, dashboardToken, startGateway, type TestGateway } from './gateway-harness.js';
+import {
+  agentToken,
+  cleanupAfterEach,
+  dashboardToken,
+  startGateway,
+  type TestGateway,
+} from './gateway-harness.js';
 
 /*
  * docs/sdk.md shows the files of docs/examples/ verbatim, and this test runs them as a
@@ -19,10 +25,7 @@ const EXAMPLES = join(ROOT, 'docs', 'examples');
 /** The ESLint directive the .mjs examples carry is left out of the docs. */
 const shown = (text: string) => text.replace(/^\/\* global [^*]*\*\/\n/, '');
 
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 
 async function gateway(): Promise<{ g: TestGateway; seen: Transition[] }> {
   const g = await startGateway({

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type RequestListener } from 'node:http';
+import { afterEach } from 'vitest';
 import { mintToken } from '../../server/auth/mint.js';
 import type { GatewayConfig } from '../../server/config/settings.js';
 import type { Limits } from '../../server/context.js';
@@ -16,6 +17,27 @@ export interface TestGateway {
 }
 
 export const SECRET = randomBytes(32).toString('hex');
+
+/**
+ * A short timeout (1,200 ms: the SDK beats every 400 ms) keeps every case to a few seconds,
+ * with room for a loaded CI machine's stalls.
+ */
+export const FAST = { timeoutMs: 1_200, checkIntervalMs: 300, maxMissedBeats: 3 };
+
+/** Timeouts long enough that every change in a test is one of its operations, not a timer's. */
+export const SLOW = { timeoutMs: 300_000, checkIntervalMs: 5_000, maxMissedBeats: 3 };
+
+/**
+ * The file's clean-up list: after each test, every step pushed onto it (closing gateways,
+ * clients, subscriptions) runs, the last pushed first.
+ */
+export function cleanupAfterEach(): (() => Promise<void> | void)[] {
+  const cleanup: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const fn of cleanup.splice(0).reverse()) await fn();
+  });
+  return cleanup;
+}
 
 export async function startGateway(
   options: {
