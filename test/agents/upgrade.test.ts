@@ -12,6 +12,9 @@ describe('agent upgrade', () => {
     });
   });
   afterAll(() => h.close());
+  /** The status of an upgrade with `token` as its Bearer, which the test expects refused. */
+  const refusedWith = async (token: string) =>
+    (await refusedUpgrade(h.agentUrl, { authorization: `Bearer ${token}` })).status;
 
   it('accepts a Bearer token and sends welcome first', async () => {
     const { agent, welcome } = await connectAgent(h.agentUrl, await agentToken('up-1'));
@@ -56,9 +59,7 @@ describe('agent upgrade', () => {
       agentType: 'w',
       secret: 'another-secret-0123456789abcdef',
     });
-    expect((await refusedUpgrade(h.agentUrl, { authorization: `Bearer ${token}` })).status).toBe(
-      401,
-    );
+    expect(await refusedWith(token)).toBe(401);
   });
 
   it('refuses garbage and an empty Bearer with 401', async () => {
@@ -68,41 +69,31 @@ describe('agent upgrade', () => {
 
   it('refuses an expired token with 401', async () => {
     const token = await agentToken('up-3', { expiresAt: Date.now() - 60_000 });
-    expect((await refusedUpgrade(h.agentUrl, { authorization: `Bearer ${token}` })).status).toBe(
-      401,
-    );
+    expect(await refusedWith(token)).toBe(401);
   });
 
   it('refuses a token with a bad sub or no agent_type with 401', async () => {
     const badSub = await sign({ sub: 'bad sub!', scope: 'agent', agentType: 'w' });
     const noType = await sign({ sub: 'ok', scope: 'agent' });
-    expect((await refusedUpgrade(h.agentUrl, { authorization: `Bearer ${badSub}` })).status).toBe(
-      401,
-    );
-    expect((await refusedUpgrade(h.agentUrl, { authorization: `Bearer ${noType}` })).status).toBe(
-      401,
-    );
+    expect(await refusedWith(badSub)).toBe(401);
+    expect(await refusedWith(noType)).toBe(401);
   });
 
   it('refuses a bad sub or agent_type with 401 whatever the scope, as the contract says', async () => {
-    const status = async (token: string) =>
-      (await refusedUpgrade(h.agentUrl, { authorization: `Bearer ${token}` })).status;
     // No scope at all, but a malformed agent_type: the token is invalid, not just forbidden.
-    expect(await status(await sign({ sub: 'up-8', agentType: 'bad type!' }))).toBe(401);
-    expect(await status(await sign({ sub: 'bad sub!', agentType: 'w' }))).toBe(401);
-    expect(await status(await sign({ sub: 'up-8', scope: 'agent', agentType: 'a b' }))).toBe(401);
+    expect(await refusedWith(await sign({ sub: 'up-8', agentType: 'bad type!' }))).toBe(401);
+    expect(await refusedWith(await sign({ sub: 'bad sub!', agentType: 'w' }))).toBe(401);
+    expect(await refusedWith(await sign({ sub: 'up-8', scope: 'agent', agentType: 'a b' }))).toBe(
+      401,
+    );
     expect(h.monitor.getStatus('up-8')).toBeUndefined();
   });
 
   it('refuses a token without the agent scope with 403', async () => {
     const read = await sign({ sub: 'up-4', scope: 'sessions:read', agentType: 'w' });
     const none = await sign({ sub: 'up-4', agentType: 'w' });
-    expect((await refusedUpgrade(h.agentUrl, { authorization: `Bearer ${read}` })).status).toBe(
-      403,
-    );
-    expect((await refusedUpgrade(h.agentUrl, { authorization: `Bearer ${none}` })).status).toBe(
-      403,
-    );
+    expect(await refusedWith(read)).toBe(403);
+    expect(await refusedWith(none)).toBe(403);
     expect(h.monitor.getStatus('up-4')).toBeUndefined();
   });
 
