@@ -1,7 +1,6 @@
 import { createServer, request, type Server } from 'node:http';
 import { connect, type Socket as NetSocket } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { io as ioClient, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { generateKeyPair, SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import {
   startGateway,
   type TestGateway,
 } from './harness.js';
+import { withSnapshot } from '../support/dashboard-socket.js';
 
 const cleanup: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
@@ -46,20 +46,11 @@ function closeOf(ws: WebSocket): Promise<number> {
   return new Promise((resolve) => ws.once('close', (code) => resolve(code)));
 }
 
-function openDashboard(
-  base: string,
-  token: string,
-): Promise<{ socket: Socket; snapshot: { seq: number; sessions: unknown[] } }> {
-  return new Promise((resolve, reject) => {
-    const socket = ioClient(`${base}/dashboard`, {
-      auth: { token },
-      transports: ['websocket'],
-      reconnection: false,
-    });
-    cleanup.push(() => void socket.close());
-    socket.once('snapshot', (snapshot) => resolve({ socket, snapshot }));
-    socket.once('connect_error', reject);
-  });
+/** A dashboard with `token`, and its first snapshot; closed after the test. */
+async function openDashboard(base: string, token: string) {
+  const opened = await withSnapshot<{ seq: number; sessions: unknown[] }>(base, token);
+  cleanup.push(() => void opened.socket.close());
+  return opened;
 }
 
 /** An agent that completes the upgrade by hand and then never answers: not even a close. */

@@ -3,11 +3,11 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { io as ioClient, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenVerifier } from '../../server/auth/verifier.js';
 import { agentToken, dashboardToken, SECRET } from './harness.js';
+import { withSnapshot } from '../support/dashboard-socket.js';
 
 const MAIN = resolve('dist/server/cli/main.js');
 
@@ -90,20 +90,11 @@ function openAgent(url: string, headers: Record<string, string>): Promise<WebSoc
   });
 }
 
-function openDashboard(
-  base: string,
-  token: string,
-): Promise<{ socket: Socket; snapshot: { sessions: { session: string }[] } }> {
-  return new Promise((ok, fail) => {
-    const socket = ioClient(`${base}/dashboard`, {
-      auth: { token },
-      transports: ['websocket'],
-      reconnection: false,
-    });
-    cleanup.push(() => void socket.close());
-    socket.once('snapshot', (snapshot) => ok({ socket, snapshot }));
-    socket.once('connect_error', fail);
-  });
+/** A dashboard with `token`, and its first snapshot; closed after the test. */
+async function openDashboard(base: string, token: string) {
+  const opened = await withSnapshot<{ sessions: { session: string }[] }>(base, token);
+  cleanup.push(() => void opened.socket.close());
+  return opened;
 }
 
 describe('pulsegate serve as a process', () => {

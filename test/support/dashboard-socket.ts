@@ -91,3 +91,25 @@ export async function refusedDashboard(
     socket.disconnect();
   }
 }
+
+/**
+ * A plain `socket.io-client` dashboard with `token`, resolved with its first snapshot (typed
+ * by the caller); refused, it is closed and the promise rejects with the connect error.
+ */
+export function withSnapshot<S = Payload>(
+  baseUrl: string,
+  token: string,
+): Promise<{ socket: Socket; snapshot: S }> {
+  return new Promise((resolve, reject) => {
+    const socket = io(`${baseUrl}/dashboard`, {
+      auth: { token },
+      transports: ['websocket'],
+      reconnection: false,
+    });
+    socket.once('snapshot', (snapshot: S) => resolve({ socket, snapshot }));
+    socket.once('connect_error', (err) => {
+      socket.close();
+      reject(err);
+    });
+  });
+}
