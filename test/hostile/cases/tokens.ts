@@ -5,7 +5,7 @@
  * source that cannot be read 503; a dashboard gets `connect_error` with the code.
  */
 import { generateKeyPair, exportJWK, SignJWT, type JWTPayload } from 'jose';
-import type { HostileCase } from '../case.js';
+import type { HostileCase, TargetName } from '../case.js';
 import {
   agentClaims,
   AUDIENCE,
@@ -42,6 +42,33 @@ function agentCase(name: string, token: () => Promise<string> | string, http: nu
     name,
     act: async ({ port }) => upgradeToken(port, await token()),
     expected: { http },
+  } satisfies HostileCase;
+}
+
+/** An agent upgrade on an RSA or JWK-set target, with a token signed by `keyName`. */
+function rsCase(
+  name: string,
+  target: TargetName,
+  keyName: string,
+  header: Record<string, unknown>,
+  http: number,
+) {
+  return {
+    group: 'tokens',
+    name,
+    target,
+    act: async ({ port, extras }) => upgradeToken(port, await signRs(extras, keyName, header)),
+    expected: { http },
+  } satisfies HostileCase;
+}
+
+/** A dashboard handshake with `auth`, refused with `connectError`. */
+function dashboardCase(name: string, auth: () => Promise<unknown> | unknown, connectError: string) {
+  return {
+    group: 'tokens',
+    name,
+    act: async ({ port }) => dashboardWith(port, await auth()),
+    expected: { connectError },
   } satisfies HostileCase;
 }
 
@@ -147,52 +174,12 @@ export const tokenCases: HostileCase[] = [
     },
     expected: { http: 401 },
   },
-  {
-    group: 'tokens',
-    name: 'RS256 by another RSA key',
-    target: 'rsa',
-    act: async ({ port, extras }) => upgradeToken(port, await signRs(extras, 'otherKey', {})),
-    expected: { http: 401 },
-  },
-  {
-    group: 'tokens',
-    name: 'RS256 by the right key is accepted (the control)',
-    target: 'rsa',
-    act: async ({ port, extras }) => upgradeToken(port, await signRs(extras, 'privateKey', {})),
-    expected: { http: 101 },
-  },
-  {
-    group: 'tokens',
-    name: 'PS256 by the right key (not on the allowlist)',
-    target: 'rsa',
-    act: async ({ port, extras }) =>
-      upgradeToken(port, await signRs(extras, 'psKey', { alg: 'PS256' })),
-    expected: { http: 401 },
-  },
-  {
-    group: 'tokens',
-    name: 'hostile kid: a path',
-    target: 'jwks-ok',
-    act: async ({ port, extras }) =>
-      upgradeToken(port, await signRs(extras, 'otherKey', { kid: '../../../etc/passwd' })),
-    expected: { http: 401 },
-  },
-  {
-    group: 'tokens',
-    name: 'hostile kid: 4 KB',
-    target: 'jwks-ok',
-    act: async ({ port, extras }) =>
-      upgradeToken(port, await signRs(extras, 'otherKey', { kid: 'k'.repeat(4096) })),
-    expected: { http: 401 },
-  },
-  {
-    group: 'tokens',
-    name: 'hostile kid: an object',
-    target: 'jwks-ok',
-    act: async ({ port, extras }) =>
-      upgradeToken(port, await signRs(extras, 'privateKey', { kid: { $ne: null } })),
-    expected: { http: 401 },
-  },
+  rsCase('RS256 by another RSA key', 'rsa', 'otherKey', {}, 401),
+  rsCase('RS256 by the right key is accepted (the control)', 'rsa', 'privateKey', {}, 101),
+  rsCase('PS256 by the right key (not on the allowlist)', 'rsa', 'psKey', { alg: 'PS256' }, 401),
+  rsCase('hostile kid: a path', 'jwks-ok', 'otherKey', { kid: '../../../etc/passwd' }, 401),
+  rsCase('hostile kid: 4 KB', 'jwks-ok', 'otherKey', { kid: 'k'.repeat(4096) }, 401),
+  rsCase('hostile kid: an object', 'jwks-ok', 'privateKey', { kid: { $ne: null } }, 401),
   {
     group: 'tokens',
     name: 'an embedded jwk header with the attacker key',
@@ -203,33 +190,21 @@ export const tokenCases: HostileCase[] = [
     },
     expected: { http: 401 },
   },
-  {
-    group: 'tokens',
-    name: 'a jku header pointing at the attacker',
-    target: 'jwks-ok',
-    act: async ({ port, extras }) =>
-      upgradeToken(
-        port,
-        await signRs(extras, 'otherKey', { jku: 'http://127.0.0.1:1/evil.json', kid: 'evil' }),
-      ),
-    expected: { http: 401 },
-  },
-  {
-    group: 'tokens',
-    name: 'the right kid from the JWK set is accepted (the control)',
-    target: 'jwks-ok',
-    act: async ({ port, extras }) =>
-      upgradeToken(port, await signRs(extras, 'privateKey', { kid: 'k1' })),
-    expected: { http: 101 },
-  },
-  {
-    group: 'tokens',
-    name: 'JWK set down: 503, not 401',
-    target: 'jwks-down',
-    act: async ({ port, extras }) =>
-      upgradeToken(port, await signRs(extras, 'privateKey', { kid: 'k1' })),
-    expected: { http: 503 },
-  },
+  rsCase(
+    'a jku header pointing at the attacker',
+    'jwks-ok',
+    'otherKey',
+    { jku: 'http://127.0.0.1:1/evil.json', kid: 'evil' },
+    401,
+  ),
+  rsCase(
+    'the right kid from the JWK set is accepted (the control)',
+    'jwks-ok',
+    'privateKey',
+    { kid: 'k1' },
+    101,
+  ),
+  rsCase('JWK set down: 503, not 401', 'jwks-down', 'privateKey', { kid: 'k1' }, 503),
   {
     group: 'tokens',
     name: 'JWK set slow (never answers): 503 within the handshake timeout',
@@ -242,53 +217,29 @@ export const tokenCases: HostileCase[] = [
     expected: { http: 503, bounded: true },
     timeoutMs: 15_000,
   },
-  {
-    group: 'tokens',
-    name: 'JWK set answering garbage: 503',
-    target: 'jwks-garbage',
-    act: async ({ port, extras }) =>
-      upgradeToken(port, await signRs(extras, 'privateKey', { kid: 'k1' })),
-    expected: { http: 503 },
-  },
-  {
-    group: 'tokens',
-    name: 'dashboard without a token',
-    act: ({ port }) => dashboardWith(port, {}),
-    expected: { connectError: 'unauthorized' },
-  },
-  {
-    group: 'tokens',
-    name: 'dashboard with alg none',
-    act: ({ port }) =>
-      dashboardWith(port, { token: unsignedToken({ alg: 'none' }, dashboardClaims()) }),
-    expected: { connectError: 'unauthorized' },
-  },
-  {
-    group: 'tokens',
-    name: 'dashboard with an agent token',
-    act: async ({ port }) => dashboardWith(port, { token: await signToken(claims()) }),
-    expected: { connectError: 'forbidden' },
-  },
-  {
-    group: 'tokens',
-    name: 'dashboard with an expired token',
-    act: async ({ port }) =>
-      dashboardWith(port, { token: await signToken({ ...dashboardClaims(), exp: now() - 60 }) }),
-    expected: { connectError: 'unauthorized' },
-  },
-  {
-    group: 'tokens',
-    name: 'dashboard token as a number',
-    act: ({ port }) => dashboardWith(port, { token: 12345 }),
-    expected: { connectError: 'unauthorized' },
-  },
-  {
-    group: 'tokens',
-    name: 'dashboard with since = -1',
-    act: async ({ port }) =>
-      dashboardWith(port, { token: await signToken(dashboardClaims()), since: -1 }),
-    expected: { connectError: 'invalid' },
-  },
+  rsCase('JWK set answering garbage: 503', 'jwks-garbage', 'privateKey', { kid: 'k1' }, 503),
+  dashboardCase('dashboard without a token', () => ({}), 'unauthorized'),
+  dashboardCase(
+    'dashboard with alg none',
+    () => ({ token: unsignedToken({ alg: 'none' }, dashboardClaims()) }),
+    'unauthorized',
+  ),
+  dashboardCase(
+    'dashboard with an agent token',
+    async () => ({ token: await signToken(claims()) }),
+    'forbidden',
+  ),
+  dashboardCase(
+    'dashboard with an expired token',
+    async () => ({ token: await signToken({ ...dashboardClaims(), exp: now() - 60 }) }),
+    'unauthorized',
+  ),
+  dashboardCase('dashboard token as a number', () => ({ token: 12345 }), 'unauthorized'),
+  dashboardCase(
+    'dashboard with since = -1',
+    async () => ({ token: await signToken(dashboardClaims()), since: -1 }),
+    'invalid',
+  ),
 ];
 
 /** Keys of the RSA and JWKS targets: ours (`kid` k1) and an attacker's. */
