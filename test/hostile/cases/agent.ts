@@ -17,6 +17,24 @@ function refused(name: string, text: string): HostileCase {
   };
 }
 
+/** An agent that sends `frames` (made when the case runs) and must be closed with `close`. */
+function closedBy(
+  name: string,
+  frames: () => Promise<readonly string[]> | readonly string[],
+  close: number,
+): HostileCase {
+  return {
+    group: 'agent',
+    name,
+    act: async ({ port }) => {
+      const agent = await wsAgent(port);
+      for (const frame of await frames()) agent.send(frame);
+      return { close: await agent.closeWithin(3_000) };
+    },
+    expected: { close },
+  };
+}
+
 function nested(depth: number): string {
   return `{"type":"beat","status":${'['.repeat(depth)}${']'.repeat(depth)}}`;
 }
@@ -54,56 +72,19 @@ export const agentCases: HostileCase[] = [
     act: ({ port }) => replyTo(port, '{"type":"beat","status":"\\ud800"}'),
     expected: { reply: 'none', open: true },
   },
-  {
-    group: 'agent',
-    name: 'duplicate type keys: JSON says the last wins (bye, 1000)',
-    act: async ({ port }) => {
-      const agent = await wsAgent(port);
-      agent.send('{"type":"beat","type":"bye"}');
-      return { close: await agent.closeWithin(3_000) };
-    },
-    expected: { close: 1000 },
-  },
-  {
-    group: 'agent',
-    name: 'eleven refused frames within a minute',
-    act: async ({ port }) => {
-      const agent = await wsAgent(port);
-      for (let i = 0; i < 11; i++) agent.send('[]');
-      return { close: await agent.closeWithin(3_000) };
-    },
-    expected: { close: 1008 },
-  },
-  {
-    group: 'agent',
-    name: 'a flood: 300 beats at once',
-    act: async ({ port }) => {
-      const agent = await wsAgent(port);
-      for (let i = 0; i < 300; i++) agent.send('{"type":"beat"}');
-      return { close: await agent.closeWithin(3_000) };
-    },
-    expected: { close: 4008 },
-  },
-  {
-    group: 'agent',
-    name: 'a refresh with a token of another session',
-    act: async ({ port }) => {
-      const agent = await wsAgent(port);
-      agent.send(JSON.stringify({ type: 'refresh', token: await agentToken(freshSession()) }));
-      return { close: await agent.closeWithin(3_000) };
-    },
-    expected: { close: 4001 },
-  },
-  {
-    group: 'agent',
-    name: 'a refresh with a garbage token',
-    act: async ({ port }) => {
-      const agent = await wsAgent(port);
-      agent.send('{"type":"refresh","token":"garbage"}');
-      return { close: await agent.closeWithin(3_000) };
-    },
-    expected: { close: 4001 },
-  },
+  closedBy(
+    'duplicate type keys: JSON says the last wins (bye, 1000)',
+    () => ['{"type":"beat","type":"bye"}'],
+    1000,
+  ),
+  closedBy('eleven refused frames within a minute', () => Array<string>(11).fill('[]'), 1008),
+  closedBy('a flood: 300 beats at once', () => Array<string>(300).fill('{"type":"beat"}'), 4008),
+  closedBy(
+    'a refresh with a token of another session',
+    async () => [JSON.stringify({ type: 'refresh', token: await agentToken(freshSession()) })],
+    4001,
+  ),
+  closedBy('a refresh with a garbage token', () => ['{"type":"refresh","token":"garbage"}'], 4001),
   {
     group: 'agent',
     name: 'the same session id in another tenant does not touch the first',
