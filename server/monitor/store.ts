@@ -1,5 +1,5 @@
 import { DEFAULT_TENANT } from '../../shared/limits.js';
-import { DeadlineHeap, type HeapNode } from './deadline-heap.js';
+import { SlotHeap } from './slot-heap.js';
 import type { SessionRecord } from './record.js';
 import type { Millis } from './types.js';
 
@@ -37,18 +37,20 @@ export interface SessionStore {
   sessions(tenant?: string): IterableIterator<StoredSession>;
 }
 
-class Entry implements HeapNode, StoredSession {
-  heapIndex = -1;
+class Entry implements StoredSession {
   constructor(
     public record: SessionRecord,
     public lastBeat: Millis,
+    /** This session's index in `bySlot` and in the deadline heap. */
+    readonly slot: number,
   ) {}
 }
 
 /**
- * The in-memory store: one Map per tenant, and every deadline in an indexed min-heap whose
- * node is the map's entry. A beat overwrites the entry's L in place and sifts its deadline:
- * nothing is allocated and nothing is looked up twice.
+ * The in-memory store: one Map per tenant, and every deadline in a `SlotHeap` under the
+ * entry's slot. A beat overwrites the entry's L in place and sifts its deadline: nothing is
+ * allocated and nothing is looked up twice. Slots of removed sessions are reused, so the
+ * slot table and the heap's positions stay at the peak session count (12 B a slot).
  */
 export class MemoryStore implements SessionStore {
   // The default tenant's map is held directly: most deployments have only that one.
@@ -56,7 +58,9 @@ export class MemoryStore implements SessionStore {
   private readonly tenants = new Map<string, Map<string, Entry>>([
     [DEFAULT_TENANT, this.defaultTenant],
   ]);
-  private readonly heap = new DeadlineHeap<Entry>();
+  private readonly deadlines = new SlotHeap();
+  private readonly bySlot: (Entry | undefined)[] = [];
+  private readonly freeSlots: number[] = [];
   private count = 0;
 
   get size(): number {
@@ -84,15 +88,17 @@ export class MemoryStore implements SessionStore {
         map = new Map();
         this.tenants.set(record.tenant, map);
       }
-      entry = new Entry(record, lastBeat);
+      const slot = this.freeSlots.pop() ?? this.bySlot.length;
+      entry = new Entry(record, lastBeat, slot);
+      this.bySlot[slot] = entry;
       map.set(record.id, entry);
       this.count++;
     } else {
       entry.record = record;
       entry.lastBeat = lastBeat;
     }
-    if (deadline === undefined) this.heap.delete(entry);
-    else this.heap.set(entry, deadline);
+    if (deadline === undefined) this.deadlines.delete(entry.slot);
+    else this.deadlines.set(entry.slot, deadline);
   }
 
   delete(tenant: string, id: string): boolean {
@@ -101,18 +107,21 @@ export class MemoryStore implements SessionStore {
     if (map === undefined || entry === undefined) return false;
     map.delete(id);
     this.count--;
-    this.heap.delete(entry);
+    this.deadlines.delete(entry.slot);
+    this.bySlot[entry.slot] = undefined;
+    this.freeSlots.push(entry.slot);
     // An empty tenant's map goes too, so tenants that come and go leave nothing behind.
     if (map.size === 0 && tenant !== DEFAULT_TENANT) this.tenants.delete(tenant);
     return true;
   }
 
   earliestDeadline(): Millis | undefined {
-    return this.heap.peekKey();
+    return this.deadlines.peekKey();
   }
 
   earliest(): StoredSession | undefined {
-    return this.heap.peek();
+    const slot = this.deadlines.peekSlot();
+    return slot < 0 ? undefined : this.bySlot[slot];
   }
 
   *sessions(tenant?: string): IterableIterator<StoredSession> {

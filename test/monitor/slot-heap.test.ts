@@ -1,47 +1,45 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { DeadlineHeap, type HeapNode } from '../../server/monitor/deadline-heap.js';
+import { SlotHeap } from '../../server/monitor/slot-heap.js';
 
-interface Node extends HeapNode {
-  id: number;
-}
-
-describe('DeadlineHeap', () => {
-  test('agrees with a sorted list under random inserts, moves, deletes and pops', () => {
+describe('SlotHeap', () => {
+  test('agrees with a map of deadlines under random inserts, moves, deletes and pops', () => {
     fc.assert(
       fc.property(
         fc.array(
           fc.tuple(
             fc.constantFrom('set', 'delete', 'pop'),
-            fc.nat(40),
+            // Slots past the initial position table (1,024) make it grow.
+            fc.oneof(fc.nat(40), fc.integer({ min: 1_000, max: 3_000 })),
             fc.integer({ min: 0, max: 100 }),
           ),
           { maxLength: 300 },
         ),
         (ops) => {
-          const heap = new DeadlineHeap<Node>();
-          const nodes = Array.from({ length: 41 }, (_, id) => ({ id, heapIndex: -1 }));
+          const heap = new SlotHeap();
           const model = new Map<number, number>();
-          for (const [op, id, key] of ops) {
-            const node = nodes[id] as Node;
+          for (const [op, slot, key] of ops) {
             if (op === 'set') {
-              heap.set(node, key);
-              model.set(id, key);
+              heap.set(slot, key);
+              model.set(slot, key);
             } else if (op === 'delete') {
-              heap.delete(node);
-              model.delete(id);
+              heap.delete(slot);
+              model.delete(slot);
             } else {
               const min = Math.min(...model.values());
               expect(heap.peekKey()).toBe(model.size === 0 ? undefined : min);
-              const top = heap.peek();
-              if (top !== undefined) {
-                expect(model.get(top.id)).toBe(min);
+              const top = heap.peekSlot();
+              if (model.size === 0) expect(top).toBe(-1);
+              else {
+                expect(model.get(top)).toBe(min);
                 heap.delete(top);
-                model.delete(top.id);
+                model.delete(top);
               }
             }
             expect(heap.size).toBe(model.size);
-            for (const n of nodes) expect(heap.keyOf(n)).toBe(model.get(n.id));
+            for (const s of [...model.keys(), 0, 7, 40, 1_500, 5_000]) {
+              expect(heap.keyOf(s)).toBe(model.get(s));
+            }
           }
         },
       ),
@@ -49,17 +47,21 @@ describe('DeadlineHeap', () => {
     );
   });
 
-  test('grows past and shrinks back below its initial capacity', () => {
-    const heap = new DeadlineHeap<Node>();
-    const nodes = Array.from({ length: 5_000 }, (_, id) => ({ id, heapIndex: -1 }));
-    for (const n of nodes) heap.set(n, (n.id * 7919) % 5_000);
+  test('grows past and shrinks back below its initial capacity, in order', () => {
+    const heap = new SlotHeap();
+    for (let slot = 0; slot < 5_000; slot++) heap.set(slot, (slot * 7919) % 5_000);
     const out: number[] = [];
     while (heap.size > 0) {
-      const top = heap.peek() as Node;
+      const top = heap.peekSlot();
       out.push(heap.keyOf(top) as number);
       heap.delete(top);
     }
     expect(out).toEqual([...out].sort((a, b) => a - b));
     expect(out).toHaveLength(5_000);
+    expect(heap.peekKey()).toBeUndefined();
+    // Emptied, it still takes new deadlines for old slots.
+    heap.set(4_999, 3);
+    heap.set(2, 1);
+    expect(heap.peekSlot()).toBe(2);
   });
 });
