@@ -14,13 +14,21 @@ async function connected(port: number, extra: Record<string, unknown> = {}) {
   return RawDashboard.connected(port, { token: await dashboardToken(extra) });
 }
 
-/** Sends `packet` on a connected dashboard; `{closed}` says whether the transport ended. */
-function packetCase(name: string, packet: string | ((s: string) => string), closed: boolean) {
+/**
+ * Sends `packet` on a connected dashboard (or on one `open` gives); `{closed}` says whether
+ * the transport ended.
+ */
+function packetCase(
+  name: string,
+  packet: string | ((s: string) => string),
+  closed: boolean,
+  open: (port: number) => Promise<RawDashboard> = connected,
+) {
   return {
     group: 'dashboard',
     name,
     act: async ({ port }) => {
-      const dash = await connected(port);
+      const dash = await open(port);
       dash.send(typeof packet === 'string' ? packet : packet(''));
       const ended = await dash.closesWithin(1_500);
       dash.close();
@@ -79,18 +87,9 @@ export const dashboardCases: HostileCase[] = [
     true,
   ),
   packetCase('a second CONNECT to the same namespace', '40/dashboard,{}', true),
-  {
-    group: 'dashboard',
-    name: 'an event before CONNECT',
-    act: async ({ port }) => {
-      const dash = await RawDashboard.open(port);
-      dash.send('42/dashboard,1["list",{}]');
-      const ended = await dash.closesWithin(1_500);
-      dash.close();
-      return { closed: ended };
-    },
-    expected: { closed: true },
-  },
+  packetCase('an event before CONNECT', '42/dashboard,1["list",{}]', true, (port) =>
+    RawDashboard.open(port),
+  ),
   {
     group: 'dashboard',
     name: 'CONNECT to an unknown namespace',
@@ -118,18 +117,11 @@ export const dashboardCases: HostileCase[] = [
     },
     expected: { refused: true },
   },
-  {
-    group: 'dashboard',
-    name: 'an event over 16 KiB',
-    act: async ({ port }) => {
-      const dash = await connected(port);
-      dash.send(`42/dashboard,1["list",{"pad":"${'x'.repeat(17 * 1024)}"}]`);
-      const ended = await dash.closesWithin(1_500);
-      dash.close();
-      return { closed: ended };
-    },
-    expected: { closed: true },
-  },
+  packetCase(
+    'an event over 16 KiB',
+    `42/dashboard,1["list",{"pad":"${'x'.repeat(17 * 1024)}"}]`,
+    true,
+  ),
   {
     group: 'dashboard',
     name: 'an event that is not a command gets no ack and changes nothing',
