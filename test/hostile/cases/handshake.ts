@@ -47,43 +47,61 @@ async function flood(port: number, count: number, localAddress: string) {
   return { statuses, retryAfter };
 }
 
+/** An agent upgrade of `path` with just `headers` (no good token among them). */
+function upgradeCase(
+  name: string,
+  headers: Record<string, string>,
+  http: number,
+  path = AGENT_PATH,
+): HostileCase {
+  return {
+    group: 'handshake',
+    name,
+    act: ({ port }) => upgradeWith(port, headers, path),
+    expected: { http },
+  };
+}
+
+/** An agent upgrade of `path` with a good token plus `headers`. */
+function tokenCase(
+  name: string,
+  headers: Record<string, string>,
+  http: number,
+  path = AGENT_PATH,
+): HostileCase {
+  return {
+    group: 'handshake',
+    name,
+    act: ({ port }) => agentUpgrade(port, headers, path),
+    expected: { http },
+  };
+}
+
+/** `request` sent as it is, byte for byte. */
+function rawCase(name: string, request: string, http: number): HostileCase {
+  return {
+    group: 'handshake',
+    name,
+    act: async ({ port }) => ({ http: (await exchange(port, request)).status }),
+    expected: { http },
+  };
+}
+
 export const handshakeCases: HostileCase[] = [
-  {
-    group: 'handshake',
-    name: 'no Authorization header and no ?token',
-    act: ({ port }) => upgradeWith(port, {}),
-    expected: { http: 401 },
-  },
-  {
-    group: 'handshake',
-    name: 'Authorization: Basic instead of Bearer',
-    act: ({ port }) => upgradeWith(port, { Authorization: 'Basic dXNlcjpwYXNz' }),
-    expected: { http: 401 },
-  },
-  {
-    group: 'handshake',
-    name: 'Authorization: Bearer with no token',
-    act: ({ port }) => upgradeWith(port, { Authorization: 'Bearer ' }),
-    expected: { http: 401 },
-  },
-  {
-    group: 'handshake',
-    name: 'Authorization: Bearer with spaces inside the token',
-    act: ({ port }) => upgradeWith(port, { Authorization: 'Bearer a b c' }),
-    expected: { http: 401 },
-  },
-  {
-    group: 'handshake',
-    name: 'empty ?token=',
-    act: ({ port }) => upgradeWith(port, {}, `${AGENT_PATH}?token=`),
-    expected: { http: 401 },
-  },
-  {
-    group: 'handshake',
-    name: 'percent-garbage ?token=%ZZ%',
-    act: ({ port }) => upgradeWith(port, {}, `${AGENT_PATH}?token=%ZZ%&token=`),
-    expected: { http: 401 },
-  },
+  upgradeCase('no Authorization header and no ?token', {}, 401),
+  upgradeCase(
+    'Authorization: Basic instead of Bearer',
+    { Authorization: 'Basic dXNlcjpwYXNz' },
+    401,
+  ),
+  upgradeCase('Authorization: Bearer with no token', { Authorization: 'Bearer ' }, 401),
+  upgradeCase(
+    'Authorization: Bearer with spaces inside the token',
+    { Authorization: 'Bearer a b c' },
+    401,
+  ),
+  upgradeCase('empty ?token=', {}, 401, `${AGENT_PATH}?token=`),
+  upgradeCase('percent-garbage ?token=%ZZ%', {}, 401, `${AGENT_PATH}?token=%ZZ%&token=`),
   {
     group: 'handshake',
     name: 'a bad header token wins over a good query token',
@@ -95,36 +113,19 @@ export const handshakeCases: HostileCase[] = [
       ),
     expected: { http: 401 },
   },
-  {
-    group: 'handshake',
-    name: 'a 9 KB token',
-    act: ({ port }) => upgradeWith(port, { Authorization: `Bearer ${'a'.repeat(9_000)}` }),
-    expected: { http: 401 },
-  },
-  {
-    group: 'handshake',
-    name: 'good token, no Sec-WebSocket-Key',
-    act: async ({ port }) => agentUpgrade(port, { 'Sec-WebSocket-Key': '' }),
-    expected: { http: 400 },
-  },
-  {
-    group: 'handshake',
-    name: 'good token, Sec-WebSocket-Key that is not 16 bytes of base64',
-    act: async ({ port }) => agentUpgrade(port, { 'Sec-WebSocket-Key': 'not-a-key!' }),
-    expected: { http: 400 },
-  },
-  {
-    group: 'handshake',
-    name: 'good token, Sec-WebSocket-Version 12',
-    act: async ({ port }) => agentUpgrade(port, { 'Sec-WebSocket-Version': '12' }),
-    expected: { http: 400 },
-  },
-  {
-    group: 'handshake',
-    name: 'good token, malformed Sec-WebSocket-Protocol',
-    act: async ({ port }) => agentUpgrade(port, { 'Sec-WebSocket-Protocol': 'a,,b' }),
-    expected: { http: 400 },
-  },
+  upgradeCase('a 9 KB token', { Authorization: `Bearer ${'a'.repeat(9_000)}` }, 401),
+  tokenCase('good token, no Sec-WebSocket-Key', { 'Sec-WebSocket-Key': '' }, 400),
+  tokenCase(
+    'good token, Sec-WebSocket-Key that is not 16 bytes of base64',
+    { 'Sec-WebSocket-Key': 'not-a-key!' },
+    400,
+  ),
+  tokenCase('good token, Sec-WebSocket-Version 12', { 'Sec-WebSocket-Version': '12' }, 400),
+  tokenCase(
+    'good token, malformed Sec-WebSocket-Protocol',
+    { 'Sec-WebSocket-Protocol': 'a,,b' },
+    400,
+  ),
   {
     group: 'handshake',
     name: 'good token, POST instead of GET',
@@ -134,59 +135,22 @@ export const handshakeCases: HostileCase[] = [
     },
     expected: { http: 405 },
   },
-  {
-    group: 'handshake',
-    name: 'good token, Upgrade: h2c instead of websocket',
-    act: async ({ port }) => agentUpgrade(port, { Upgrade: 'h2c' }),
-    expected: { http: 400 },
-  },
-  {
-    group: 'handshake',
-    name: 'upgrade to an unknown path',
-    act: async ({ port }) => agentUpgrade(port, {}, '/v1/agents'),
-    expected: { http: 404 },
-  },
-  {
-    group: 'handshake',
-    name: 'upgrade to the agent path with a trailing slash',
-    act: async ({ port }) => agentUpgrade(port, {}, '/v1/agent/'),
-    expected: { http: 404 },
-  },
-  {
-    group: 'handshake',
-    name: 'plain GET of the agent path (no upgrade)',
-    act: async ({ port }) => ({
-      http: (await exchange(port, `GET ${AGENT_PATH} HTTP/1.1\r\nHost: x\r\n\r\n`)).status,
-    }),
-    expected: { http: 404 },
-  },
-  {
-    group: 'handshake',
-    name: 'a request line that is not HTTP',
-    act: async ({ port }) => ({ http: (await exchange(port, 'GARBAGE\r\n\r\n')).status }),
-    expected: { http: 400 },
-  },
-  {
-    group: 'handshake',
-    name: 'a NUL byte inside a header value',
-    act: async ({ port }) => ({
-      http: (await exchange(port, `GET ${AGENT_PATH} HTTP/1.1\r\nHost: x\r\nX-A: a\0b\r\n\r\n`))
-        .status,
-    }),
-    expected: { http: 400 },
-  },
-  {
-    group: 'handshake',
-    name: 'a header block over 16 KiB',
-    act: async ({ port }) => agentUpgrade(port, { 'X-Big': 'x'.repeat(17 * 1024) }),
-    expected: { http: 431 },
-  },
-  {
-    group: 'handshake',
-    name: 'five thousand headers',
-    act: async ({ port }) => agentUpgrade(port, manyHeaders(5_000)),
-    expected: { http: 431 },
-  },
+  tokenCase('good token, Upgrade: h2c instead of websocket', { Upgrade: 'h2c' }, 400),
+  tokenCase('upgrade to an unknown path', {}, 404, '/v1/agents'),
+  tokenCase('upgrade to the agent path with a trailing slash', {}, 404, '/v1/agent/'),
+  rawCase(
+    'plain GET of the agent path (no upgrade)',
+    `GET ${AGENT_PATH} HTTP/1.1\r\nHost: x\r\n\r\n`,
+    404,
+  ),
+  rawCase('a request line that is not HTTP', 'GARBAGE\r\n\r\n', 400),
+  rawCase(
+    'a NUL byte inside a header value',
+    `GET ${AGENT_PATH} HTTP/1.1\r\nHost: x\r\nX-A: a\0b\r\n\r\n`,
+    400,
+  ),
+  tokenCase('a header block over 16 KiB', { 'X-Big': 'x'.repeat(17 * 1024) }, 431),
+  tokenCase('five thousand headers', manyHeaders(5_000), 431),
   {
     group: 'handshake',
     name: 'a thousand tiny headers before Authorization (only the first 100 are kept)',
