@@ -13,11 +13,6 @@ async function bearer(): Promise<Record<string, string>> {
   return { Authorization: `Bearer ${await agentToken(freshSession())}` };
 }
 
-/** An agent upgrade with a good token plus `headers`. */
-async function agentUpgrade(port: number, headers: Record<string, string>, path = AGENT_PATH) {
-  return upgradeWith(port, { ...(await bearer()), ...headers }, path);
-}
-
 function manyHeaders(count: number, size = 8): Record<string, string> {
   const out: Record<string, string> = {};
   for (let i = 0; i < count; i++) out[`X-Filler-${i}`] = 'v'.repeat(size);
@@ -47,34 +42,25 @@ async function flood(port: number, count: number, localAddress: string) {
   return { statuses, retryAfter };
 }
 
-/** An agent upgrade of `path` with just `headers` (no good token among them). */
+/** An agent upgrade of `path` with `headers` (made when the case runs, if a function). */
 function upgradeCase(
   name: string,
-  headers: Record<string, string>,
+  headers: Record<string, string> | (() => Promise<Record<string, string>>),
   http: number,
   path = AGENT_PATH,
 ): HostileCase {
   return {
     group: 'handshake',
     name,
-    act: ({ port }) => upgradeWith(port, headers, path),
+    act: async ({ port }) =>
+      upgradeWith(port, typeof headers === 'function' ? await headers() : headers, path),
     expected: { http },
   };
 }
 
-/** An agent upgrade of `path` with a good token plus `headers`. */
-function tokenCase(
-  name: string,
-  headers: Record<string, string>,
-  http: number,
-  path = AGENT_PATH,
-): HostileCase {
-  return {
-    group: 'handshake',
-    name,
-    act: ({ port }) => agentUpgrade(port, headers, path),
-    expected: { http },
-  };
+/** The same with a good token among the headers. */
+function tokenCase(name: string, headers: Record<string, string>, http: number, path?: string) {
+  return upgradeCase(name, async () => ({ ...(await bearer()), ...headers }), http, path);
 }
 
 /** `request` sent as it is, byte for byte. */
@@ -188,42 +174,28 @@ export const handshakeCases: HostileCase[] = [
     inProcessOnly: true,
     timeoutMs: 15_000,
   },
-  {
-    group: 'handshake',
-    name: 'Origin outside the allowed list',
-    act: ({ port }) => agentUpgrade(port, { Origin: 'https://evil.example' }),
-    expected: { http: 403 },
-  },
-  {
-    group: 'handshake',
-    name: 'Origin: null (sandboxed frame, file://)',
-    act: ({ port }) => agentUpgrade(port, { Origin: 'null' }),
-    expected: { http: 403 },
-  },
-  {
-    group: 'handshake',
-    name: 'Origin with the allowed one as a prefix',
-    act: ({ port }) => agentUpgrade(port, { Origin: `${ALLOWED_ORIGIN}.evil.example` }),
-    expected: { http: 403 },
-  },
-  {
-    group: 'handshake',
-    name: 'Origin with the allowed host on another port',
-    act: ({ port }) => agentUpgrade(port, { Origin: `${ALLOWED_ORIGIN}:8443` }),
-    expected: { http: 403 },
-  },
-  {
-    group: 'handshake',
-    name: 'Origin with the allowed host over http',
-    act: ({ port }) => agentUpgrade(port, { Origin: ALLOWED_ORIGIN.replace('https', 'http') }),
-    expected: { http: 403 },
-  },
-  {
-    group: 'handshake',
-    name: 'Origin with userinfo before the allowed host',
-    act: ({ port }) => agentUpgrade(port, { Origin: 'https://ops.example.com@evil.example' }),
-    expected: { http: 403 },
-  },
+  tokenCase('Origin outside the allowed list', { Origin: 'https://evil.example' }, 403),
+  tokenCase('Origin: null (sandboxed frame, file://)', { Origin: 'null' }, 403),
+  tokenCase(
+    'Origin with the allowed one as a prefix',
+    { Origin: `${ALLOWED_ORIGIN}.evil.example` },
+    403,
+  ),
+  tokenCase(
+    'Origin with the allowed host on another port',
+    { Origin: `${ALLOWED_ORIGIN}:8443` },
+    403,
+  ),
+  tokenCase(
+    'Origin with the allowed host over http',
+    { Origin: ALLOWED_ORIGIN.replace('https', 'http') },
+    403,
+  ),
+  tokenCase(
+    'Origin with userinfo before the allowed host',
+    { Origin: 'https://ops.example.com@evil.example' },
+    403,
+  ),
   {
     group: 'handshake',
     name: 'two Origin headers, the allowed one first',
@@ -234,12 +206,11 @@ export const handshakeCases: HostileCase[] = [
     },
     expected: { http: 403 },
   },
-  {
-    group: 'handshake',
-    name: 'the allowed Origin in upper case is the same origin',
-    act: ({ port }) => agentUpgrade(port, { Origin: ALLOWED_ORIGIN.toUpperCase() }),
-    expected: { http: 101 },
-  },
+  tokenCase(
+    'the allowed Origin in upper case is the same origin',
+    { Origin: ALLOWED_ORIGIN.toUpperCase() },
+    101,
+  ),
   {
     group: 'handshake',
     name: 'dashboard polling handshake from a refused Origin',
