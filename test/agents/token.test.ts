@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAgent } from '../support/agent-socket.js';
 import { startHarness, type Harness } from '../support/harness.js';
-import { agentToken, sign } from '../support/tokens.js';
-
-/** An expiry at least `ms` ahead, on a whole second (JWT `exp` is in seconds). */
-function expiryIn(ms: number): number {
-  return Math.ceil((Date.now() + ms) / 1000) * 1000;
-}
+import { agentToken, expiryIn, sign } from '../support/tokens.js';
 
 describe('agent token expiry and refresh', () => {
   let h: Harness;

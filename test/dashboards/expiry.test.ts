@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDashboard } from '../support/dashboard-socket.js';
 import { startHarness, type Harness } from '../support/harness.js';
-import { sign } from '../support/tokens.js';
+import { expiryIn, sign } from '../support/tokens.js';
 
 describe('dashboard token expiry', () => {
   let h: Harness;
@@ -11,7 +11,7 @@ describe('dashboard token expiry', () => {
   afterAll(() => h.close());
 
   it('drops the dashboard at its token exp, so that it reconnects with a fresh one', async () => {
-    const exp = Math.ceil((Date.now() + 300) / 1000) * 1000;
+    const exp = expiryIn(300);
     const token = await sign({ sub: 'ops', scope: 'sessions:read', expiresAt: exp });
     const dash = await connectDashboard(h.baseUrl, { token });
     await dash.next('snapshot');

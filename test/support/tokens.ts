@@ -11,6 +11,11 @@ export interface TokenClaims {
   secret?: string;
 }
 
+/** An expiry at least `ms` ahead, on a whole second (JWT `exp` is in seconds). */
+export function expiryIn(ms: number): number {
+  return Math.ceil((Date.now() + ms) / 1000) * 1000;
+}
+
 /** Signs an HS256 token with exactly the claims given (absent ones are left out). */
 export async function sign(claims: TokenClaims): Promise<string> {
   const body: Record<string, string> = {};
