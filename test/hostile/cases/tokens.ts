@@ -36,16 +36,23 @@ async function signRs(
     .sign(key);
 }
 
-function agentCase(name: string, token: () => Promise<string> | string, http: number) {
+/** An agent upgrade with `token` (made when the case runs, from the target's `extras`). */
+function agentCase(
+  name: string,
+  token: (extras: Readonly<Record<string, unknown>>) => Promise<string> | string,
+  http: number,
+  target?: TargetName,
+): HostileCase {
   return {
     group: 'tokens',
     name,
-    act: async ({ port }) => upgradeToken(port, await token()),
+    ...(target === undefined ? {} : { target }),
+    act: async ({ port, extras }) => upgradeToken(port, await token(extras)),
     expected: { http },
-  } satisfies HostileCase;
+  };
 }
 
-/** An agent upgrade on an RSA or JWK-set target, with a token signed by `keyName`. */
+/** The same on an RSA or JWK-set target, with a token signed by its key `keyName`. */
 function rsCase(
   name: string,
   target: TargetName,
@@ -53,13 +60,7 @@ function rsCase(
   header: Record<string, unknown>,
   http: number,
 ) {
-  return {
-    group: 'tokens',
-    name,
-    target,
-    act: async ({ port, extras }) => upgradeToken(port, await signRs(extras, keyName, header)),
-    expected: { http },
-  } satisfies HostileCase;
+  return agentCase(name, (extras) => signRs(extras, keyName, header), http, target);
 }
 
 /** A dashboard handshake with `auth`, refused with `connectError`. */
@@ -163,33 +164,28 @@ export const tokenCases: HostileCase[] = [
   agentCase('two parts', () => rawToken('eyJhbGciOiJIUzI1NiJ9', 'e30'), 401),
   agentCase('five parts (a JWE shape)', () => rawToken('a', 'b', 'c', 'd', 'e'), 401),
   agentCase('a header that is not JSON', () => rawToken('bm90IGpzb24', 'e30', 'c2ln'), 401),
-  {
-    group: 'tokens',
-    name: 'HS/RS confusion: HS256 signed with the RSA public key as secret',
-    target: 'rsa',
-    act: async ({ port, extras }) => {
+  agentCase(
+    'HS/RS confusion: HS256 signed with the RSA public key as secret',
+    (extras) => {
       const pem = extras['publicPem'];
       if (typeof pem !== 'string') throw new Error('no pem');
-      return upgradeToken(port, await signToken(claims(), { key: pem }));
+      return signToken(claims(), { key: pem });
     },
-    expected: { http: 401 },
-  },
+    401,
+    'rsa',
+  ),
   rsCase('RS256 by another RSA key', 'rsa', 'otherKey', {}, 401),
   rsCase('RS256 by the right key is accepted (the control)', 'rsa', 'privateKey', {}, 101),
   rsCase('PS256 by the right key (not on the allowlist)', 'rsa', 'psKey', { alg: 'PS256' }, 401),
   rsCase('hostile kid: a path', 'jwks-ok', 'otherKey', { kid: '../../../etc/passwd' }, 401),
   rsCase('hostile kid: 4 KB', 'jwks-ok', 'otherKey', { kid: 'k'.repeat(4096) }, 401),
   rsCase('hostile kid: an object', 'jwks-ok', 'privateKey', { kid: { $ne: null } }, 401),
-  {
-    group: 'tokens',
-    name: 'an embedded jwk header with the attacker key',
-    target: 'jwks-ok',
-    act: async ({ port, extras }) => {
-      const jwk = extras['otherJwk'];
-      return upgradeToken(port, await signRs(extras, 'otherKey', { jwk, kid: 'k1' }));
-    },
-    expected: { http: 401 },
-  },
+  agentCase(
+    'an embedded jwk header with the attacker key',
+    (extras) => signRs(extras, 'otherKey', { jwk: extras['otherJwk'], kid: 'k1' }),
+    401,
+    'jwks-ok',
+  ),
   rsCase(
     'a jku header pointing at the attacker',
     'jwks-ok',
