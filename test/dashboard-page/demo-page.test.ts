@@ -1,23 +1,10 @@
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TransitionKind } from '../../shared/session.js';
+import { TRANSITION_KINDS } from '../../shared/session.js';
 import { runDemo, type Demo } from '../../server/demo/index.js';
 import { createLogger } from '../../server/log.js';
 import { buildPage, launchBrowser, RESULTS_DIR, type Browser } from './browser.js';
-
-const KINDS: readonly TransitionKind[] = [
-  'registered',
-  'warning',
-  'missed',
-  'recovered',
-  'paused',
-  'resumed',
-  'timeout',
-  'disconnected',
-  'reconnected',
-  'unregistered',
-];
 
 describe('the dashboard page on the demo', () => {
   let built: Awaited<ReturnType<typeof buildPage>>;
@@ -55,7 +42,7 @@ describe('the dashboard page on the demo', () => {
       .poll(
         async () => {
           const seen = new Set(await feedKinds());
-          return KINDS.filter((k) => !seen.has(k));
+          return TRANSITION_KINDS.filter((k) => !seen.has(k));
         },
         {
           timeout: 40_000,

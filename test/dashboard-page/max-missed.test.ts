@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MaxMissedBeats } from '../../web/dashboard/max-missed.js';
-import { status, transition } from './fixtures.js';
+import { status, transition } from '../support/sessions.js';
 
 describe('MaxMissedBeats', () => {
   it('knows nothing at first', () => {

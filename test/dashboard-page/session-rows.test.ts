@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SessionRows } from '../../web/dashboard/session-rows.js';
 import { TableModelCache } from '../../web/dashboard/table-model.js';
-import { status, transition } from './fixtures.js';
+import { status, transition } from '../support/sessions.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 

@@ -4,7 +4,7 @@ import type { SessionStatus } from '../../shared/session.js';
 import { SESSION_STATES } from '../../shared/session.js';
 import { agentTypesOf, countByState, sessionPredicate } from '../../web/dashboard/filter.js';
 import { SORT_COLUMNS, sortSessions, toggleSort } from '../../web/dashboard/sort.js';
-import { status } from './fixtures.js';
+import { status } from '../support/sessions.js';
 
 const rows = (): SessionStatus[] => [
   status({ session: 'b', agentType: 'planner', state: 'warning', missedBeats: 1 }),
