@@ -13,7 +13,7 @@ import { StreamEventLog } from './event-log.js';
 import { decodeBeats, decodeInbox, encodeCommand } from './inbox.js';
 import { clusterKeys } from './keys.js';
 import { SessionMirror } from './mirror.js';
-import { OwnedSessions, type LossReason } from './owner.js';
+import { OwnedSessions, ownerPumpHooks, type LossReason } from './owner.js';
 import { Liveness } from './liveness.js';
 import { Pump } from './pump.js';
 import { clusterClient } from './redis-client.js';
@@ -110,21 +110,7 @@ export async function joinCluster(options: ClusterNodeOptions): Promise<ClusterN
       },
     },
   });
-  pump.connect({
-    result(op, result) {
-      if (op.kind === 'claim') {
-        if (result.status === 'stale') owned.stale(op.op, result.current);
-        else owned.claimed(op.op);
-      } else if (op.kind === 'commit' && result.status === 'fenced') {
-        owned.fenced(op.tenant, op.id, op.op, result.reaped ? 'fenced' : 'replaced');
-      }
-    },
-    unflushed: (beats) => owned.markDirty(beats),
-    dirty: () => owned.takeDirty(),
-    dropped: (op) => {
-      if (op.kind === 'claim') owned.claimed(op.op);
-    },
-  });
+  pump.connect(ownerPumpHooks(owned));
   const mirror = new SessionMirror();
   const events = new StreamEventLog({ limits, clock, log });
   const liveness = new Liveness({

@@ -11,6 +11,7 @@ import { MemoryStore } from '../monitor/store.js';
 import type { Clock, LiveState, Millis, MonitorTransition, Scheduler } from '../monitor/types.js';
 import { encodeTransitionTail } from './codec.js';
 import type { Held } from './stored.js';
+import type { PumpHooks } from './pump.js';
 import type { Beat, SharedSession } from './store.js';
 
 export type { LossReason } from '../context.js';
@@ -297,5 +298,28 @@ export class OwnedSessions {
       this.apply(tenant, id, DUE);
     }
     this.armEarliest();
+  };
+}
+
+/**
+ * The pump's hooks that report back to `owned`: claims settled or found stale, commits
+ * fenced (the session was reaped, or claimed by another node), beats to flush again, and
+ * claims dropped while Redis was away (the owner carries on with them as claimed).
+ */
+export function ownerPumpHooks(owned: OwnedSessions): PumpHooks {
+  return {
+    result(op, result) {
+      if (op.kind === 'claim') {
+        if (result.status === 'stale') owned.stale(op.op, result.current);
+        else owned.claimed(op.op);
+      } else if (op.kind === 'commit' && result.status === 'fenced') {
+        owned.fenced(op.tenant, op.id, op.op, result.reaped ? 'fenced' : 'replaced');
+      }
+    },
+    unflushed: (beats) => owned.markDirty(beats),
+    dirty: () => owned.takeDirty(),
+    dropped: (op) => {
+      if (op.kind === 'claim') owned.claimed(op.op);
+    },
   };
 }

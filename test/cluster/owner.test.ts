@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Transition } from '../../shared/session.js';
 import { decodeTransition } from '../../server/cluster/codec.js';
 import { MemoryClusterStore } from '../../server/cluster/memory-store.js';
-import { OwnedSessions, type LossReason } from '../../server/cluster/owner.js';
+import { OwnedSessions, ownerPumpHooks, type LossReason } from '../../server/cluster/owner.js';
 import { Pump } from '../../server/cluster/pump.js';
 import { FakeClock, FakeScheduler } from '../../server/monitor/fake-time.js';
 import type { MonitorEvent } from '../../server/monitor/rules.js';
@@ -40,21 +40,7 @@ function node(store: MemoryClusterStore, name: string, clock: FakeClock, maxQueu
       lost: (_tenant: string, id: string, reason: LossReason) => lost.push(`${id}:${reason}`),
     },
   });
-  pump.connect({
-    result(op, result) {
-      if (op.kind === 'claim') {
-        if (result.status === 'stale') owned.stale(op.op, result.current);
-        else owned.claimed(op.op);
-      } else if (op.kind === 'commit' && result.status === 'fenced') {
-        owned.fenced(op.tenant, op.id, op.op, result.reaped ? 'fenced' : 'replaced');
-      }
-    },
-    unflushed: (beats) => owned.markDirty(beats),
-    dirty: () => owned.takeDirty(),
-    dropped: (op) => {
-      if (op.kind === 'claim') owned.claimed(op.op);
-    },
-  });
+  pump.connect(ownerPumpHooks(owned));
   pump.setReachable(true);
   owned.start();
   return { owned, pump, scheduler, local, lost };
