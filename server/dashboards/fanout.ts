@@ -87,6 +87,7 @@ export class DashboardFanout {
     if (sockets === undefined) return;
     const rooms = [tenantRoom(transition.tenant)];
     const recipients: DashboardSocket[] = [];
+    const hold = this.batch.shouldHold();
     for (const socket of sockets) {
       const { filter } = socket.data;
       if (filter !== undefined) {
@@ -95,7 +96,7 @@ export class DashboardFanout {
       }
       recipients.push(socket);
       // Before the emit: the packet then waits in Engine.IO's buffer until the turn ends.
-      this.batch.hold(socket.conn);
+      if (hold) this.batch.hold(socket.conn);
     }
     if (recipients.length === 0) return;
     this.nsp.local.to(rooms).emit('transition', transition);

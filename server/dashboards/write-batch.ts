@@ -40,12 +40,27 @@ export function tcpSocketOf(conn: BatchableConnection): NetSocket | undefined {
  * at the turn's end (`setImmediate`) the flag is restored and the transport's `ready`
  * event makes Engine.IO flush its buffer in one `send()`, inside a cork of the TCP
  * socket: one system call for the lot. Nothing is reordered, re-encoded or dropped, and
- * the packets wait at most until the check phase of the same turn. A connection that
+ * the packets wait at most until the check phase of the same turn. The first publish of
+ * a turn is not held (`shouldHold`): a lone transition pays no wait, a burst pays one
+ * write for its first transition and one `writev` for the rest. A connection that
  * is already busy (a send in flight) is not held: Engine.IO is batching it already.
  */
 export class WriteBatch {
   private held: { transport: BatchableConnection['transport']; tcp: NetSocket }[] = [];
   private scheduled = false;
+
+  /**
+   * Whether a publish should hold its recipients: not the first of a turn, which is
+   * written at once (a lone transition, the common case at rest, waits for nothing: it
+   * reaches 1,000 dashboards exactly as a plain broadcast would), but every later one of
+   * the same turn, which is where bursts are.
+   */
+  shouldHold(): boolean {
+    if (this.scheduled) return true;
+    this.scheduled = true;
+    setImmediate(this.release);
+    return false;
+  }
 
   /** Holds `conn`'s writes until the end of this turn (no-op if it cannot be batched). */
   hold(conn: BatchableConnection): void {

@@ -67,6 +67,15 @@ describe('dashboard write batch', () => {
     expect(client.connected).toBe(true);
   });
 
+  it('lets the first publish of a turn through and holds the later ones', async () => {
+    const batch = new WriteBatch();
+    expect(batch.shouldHold()).toBe(false);
+    expect(batch.shouldHold()).toBe(true);
+    expect(batch.shouldHold()).toBe(true);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batch.shouldHold()).toBe(false);
+  });
+
   it('leaves a connection that started on polling alone', async () => {
     const { socket, received } = await pair('polling');
     expect(tcpSocketOf(socket.conn)).toBeUndefined();
