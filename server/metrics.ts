@@ -27,6 +27,21 @@ const BEAT_VIAS: readonly BeatVia[] = ['message', 'ping', 'http', 'connect'];
 let processRegistry: Registry | undefined;
 
 /**
+ * Node's defaults that cost O(connections) on every scrape, on the event loop: reading
+ * `/proc/self/fd` (20,000 entries for a full gateway), or listing every active handle,
+ * request and resource. `pulsegate_connections{kind}` says what they would.
+ */
+const PER_CONNECTION_DEFAULTS = [
+  'process_open_fds',
+  'nodejs_active_handles',
+  'nodejs_active_handles_total',
+  'nodejs_active_requests',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources',
+  'nodejs_active_resources_total',
+];
+
+/**
  * Node's default metrics, collected once per process: they describe the process, not one
  * gateway, and each `collectDefaultMetrics` starts a GC observer and an event-loop
  * histogram that nothing stops, so one collection per gateway would leak with each made.
@@ -35,6 +50,7 @@ function processMetrics(): Registry {
   if (processRegistry === undefined) {
     processRegistry = new Registry();
     collectDefaultMetrics({ register: processRegistry });
+    for (const name of PER_CONNECTION_DEFAULTS) processRegistry.removeSingleMetric(name);
   }
   return processRegistry;
 }
