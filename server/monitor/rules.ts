@@ -250,6 +250,24 @@ export function step(
 }
 
 /**
+ * `r`, unpaused, with `missedBeats` missed beats: what a deadline makes of a session. Built
+ * directly rather than through `change`, so the wake-up's hot path makes no patch object.
+ */
+function counting(r: SessionRecord, missedBeats: number): SessionRecord {
+  return makeRecord(
+    r.id,
+    r.tenant,
+    r.agentType,
+    r.policy,
+    r.registeredAt,
+    missedBeats,
+    r.connected,
+    undefined,
+    r.status,
+  );
+}
+
+/**
  * Handles the session's one deadline at its nominal time, however late `now` is. This is the
  * hot path of a wake-up: the new record is built directly (no patch object) and the next
  * deadline is computed once.
@@ -261,17 +279,7 @@ function due(r: SessionRecord, lastBeat: Millis, now: Millis, settings: RuleSett
     const max = settings.maxPauseMs;
     const at = max > 0 ? pause.at + max : undefined;
     if (at === undefined || at > now) return done(r, lastBeat, NO_TRANSITIONS, settings, false);
-    const next = makeRecord(
-      r.id,
-      r.tenant,
-      r.agentType,
-      p,
-      r.registeredAt,
-      0,
-      r.connected,
-      undefined,
-      r.status,
-    );
+    const next = counting(r, 0);
     const out = [transition('resumed', at, next, 'healthy', 'gateway', 'max_pause')];
     return {
       record: next,
@@ -285,17 +293,7 @@ function due(r: SessionRecord, lastBeat: Millis, now: Millis, settings: RuleSett
   const at = lastBeat + p.timeoutMs + missed * p.checkIntervalMs;
   if (at > now) return done(r, lastBeat, NO_TRANSITIONS, settings, false);
   const k = missed + 1;
-  const next = makeRecord(
-    r.id,
-    r.tenant,
-    r.agentType,
-    p,
-    r.registeredAt,
-    k,
-    r.connected,
-    undefined,
-    r.status,
-  );
+  const next = counting(r, k);
   if (k < p.maxMissedBeats) {
     const out = [transition(k === 1 ? 'warning' : 'missed', at, next, 'warning')];
     return {
