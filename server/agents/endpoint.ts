@@ -122,7 +122,7 @@ export function createAgentEndpoint(ctx: GatewayContext): AgentEndpoint {
     ctx.metrics.connectionOpened('agent');
     const previous = registry.bind(connection);
     if (previous !== undefined) {
-      log.info(previous.logFields(), 'agent replaced');
+      log.debug(previous.logFields(), 'agent replaced');
       previous.detach(CloseCode.Replaced, 'replaced by a newer connection');
     }
     const { session, tenant, agentType } = identity;
@@ -137,7 +137,7 @@ export function createAgentEndpoint(ctx: GatewayContext): AgentEndpoint {
     ctx.metrics.beat('connect');
     connection.send(welcomeFrame(identity, result));
     connection.armExpiry(identity.expiresAt);
-    log.info({ ...connection.logFields(), resumed: result.resumed }, 'agent connected');
+    log.debug({ ...connection.logFields(), resumed: result.resumed }, 'agent connected');
   }
 
   async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {

@@ -96,7 +96,10 @@ describe('agent session over the socket', () => {
     const { agent } = await connectAgent(h.agentUrl, await agentToken('se-bye'));
     agent.send({ type: 'bye' });
     expect((await agent.closed).code).toBe(1000);
-    await h.logs.waitFor((l) => l.msg === 'agent closed' && l['session'] === 'se-bye');
+    const closed = await h.logs.waitFor(
+      (l) => l.msg === 'agent closed' && l['session'] === 'se-bye',
+    );
+    expect(closed.level).toBe(20); // routine: a debug line
     expect(rec.kinds('se-bye')).toEqual(['registered', 'unregistered']);
     expect(rec.seen.find((t) => t.session === 'se-bye' && t.kind === 'unregistered')?.by).toBe(
       'agent',
