@@ -1,8 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-/** Core 0 runs the server under test; core 1 runs every load generator. */
-export type Core = 0 | 1;
+/**
+ * Core 0 runs the server under test; core 1 runs every load generator. `any`: not pinned,
+ * for an observer that must not queue behind a generator for its core (it times arrivals).
+ */
+export type Core = 0 | 1 | 'any';
 
 let tasksetKnown: boolean | undefined;
 
@@ -61,13 +64,14 @@ export interface SpawnOptions {
   readonly showStderr?: boolean;
 }
 
-/** Starts node on one core with an IPC channel; the child is killed when we exit. */
+/** Starts node on one core (or any) with an IPC channel; the child is killed when we exit. */
 export function spawnPinned(options: SpawnOptions): ChildProcess {
   hookExit();
   const nodeArgs = [...(options.nodeFlags ?? []), options.script, ...(options.args ?? [])];
-  const [command, args] = canPin()
-    ? ['taskset', ['-c', String(options.core), process.execPath, ...nodeArgs]]
-    : [process.execPath, nodeArgs];
+  const [command, args] =
+    options.core !== 'any' && canPin()
+      ? ['taskset', ['-c', String(options.core), process.execPath, ...nodeArgs]]
+      : [process.execPath, nodeArgs];
   const child = spawn(command, args, {
     stdio: ['ignore', 'pipe', options.showStderr === false ? 'ignore' : 'inherit', 'ipc'],
     env: { ...process.env, ...options.env },

@@ -1,12 +1,15 @@
 import type { ChildProcess } from 'node:child_process';
 import type { JsonRecord } from '../../shared/record.js';
-import { benchScript, spawnPinned, stopChild } from '../lib/children.js';
+import { benchScript, spawnPinned, stopChild, type Core } from '../lib/children.js';
 import { asRecord, counts, num, numList, strList } from '../lib/fields.js';
 import { RpcClient } from '../lib/rpc.js';
 
-/** Parent-side handles of the load-generator processes (all on core 1). */
-async function startLoader(script: string): Promise<{ rpc: RpcClient; child: ChildProcess }> {
-  const child = spawnPinned({ script: benchScript(script), core: 1 });
+/** Parent-side handles of the load-generator processes (on core 1 unless told otherwise). */
+async function startLoader(
+  script: string,
+  core: Core = 1,
+): Promise<{ rpc: RpcClient; child: ChildProcess }> {
+  const child = spawnPinned({ script: benchScript(script), core });
   let ready: () => void = () => {};
   const started = new Promise<void>((resolve) => (ready = resolve));
   const rpc = new RpcClient(child, (event) => {
@@ -115,8 +118,9 @@ export class DashboardLoader {
     private readonly child: ChildProcess,
   ) {}
 
-  static async start(): Promise<DashboardLoader> {
-    const { rpc, child } = await startLoader('../load/dashboards.js');
+  /** `core`: 1 beside the generators (dashboards as load), `any` for an observer. */
+  static async start(core: Core = 1): Promise<DashboardLoader> {
+    const { rpc, child } = await startLoader('../load/dashboards.js', core);
     return new DashboardLoader(rpc, child);
   }
 
