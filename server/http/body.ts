@@ -2,6 +2,10 @@ import type { IncomingMessage } from 'node:http';
 import { PulsegateError } from '../../shared/errors.js';
 import { parseJson } from '../../shared/record.js';
 
+function cutShort(): PulsegateError {
+  return new PulsegateError('invalid', 'the body was cut short');
+}
+
 function tooLarge(maxBytes: number): PulsegateError {
   return new PulsegateError('too_large', `the body is larger than ${maxBytes} bytes`);
 }
@@ -16,10 +20,51 @@ export function checkDeclaredLength(req: IncomingMessage, maxBytes: number): voi
 }
 
 /**
- * Reads a JSON body of at most `maxBytes`; an empty body reads as `undefined`. Bytes past
- * the limit are never buffered: the read stops with `too_large` at the first chunk over.
+ * Reads a JSON body of at most `maxBytes`; an empty body reads as `undefined`. A body that
+ * streams in is not buffered past the limit: the read stops with `too_large` at the first
+ * chunk over. One that node has already buffered whole is refused by its size.
  */
 export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  if (req.complete) return settled(req, maxBytes);
+  // A small body usually comes in the packet of its headers, but node parses it only after
+  // the 'request' event and the microtasks that follow it. Looked at again after the poll
+  // phase that read the packet (`setImmediate`), it is in the stream's buffer and read at
+  // once: no listeners, no stream events. A body still on its way is read as it streams.
+  return new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
+    req.complete ? readArrived(req, maxBytes) : readStreamed(req, maxBytes),
+  );
+}
+
+function settled(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  try {
+    return Promise.resolve(readArrived(req, maxBytes));
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
+}
+
+/** The body of a request that has ended: all of it is in the stream's buffer. */
+function readArrived(req: IncomingMessage, maxBytes: number): unknown {
+  if (req.readableLength > maxBytes) {
+    req.resume();
+    throw tooLarge(maxBytes);
+  }
+  const data: unknown = req.read();
+  // Read to the end now: the stream ends (and node does not dump it) as with a 'data' reader.
+  req.resume();
+  return parseBody(Buffer.isBuffer(data) ? data.toString('utf8') : '');
+}
+
+function parseBody(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  const parsed = parseJson(text);
+  if (parsed === undefined) throw new PulsegateError('invalid', 'the body is not JSON');
+  return parsed.value;
+}
+
+function readStreamed(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  // Gone while the route waited: its 'close' will not come again.
+  if (req.destroyed) return Promise.reject(cutShort());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -45,19 +90,18 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<un
     };
     const onEnd = () =>
       finish(() => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        if (text.trim() === '') return resolve(undefined);
-        const parsed = parseJson(text);
-        if (parsed === undefined) reject(new PulsegateError('invalid', 'the body is not JSON'));
-        else resolve(parsed.value);
+        try {
+          resolve(parseBody(Buffer.concat(chunks).toString('utf8')));
+        } catch (err) {
+          reject(err instanceof Error ? err : new Error(String(err)));
+        }
       });
     const onError = (err: Error) =>
       finish(() =>
         reject(new PulsegateError('invalid', 'the body could not be read', { cause: err })),
       );
     // A peer that goes away mid-body ends the wait too, whatever the stream emits first.
-    const onClose = () =>
-      finish(() => reject(new PulsegateError('invalid', 'the body was cut short')));
+    const onClose = () => finish(() => reject(cutShort()));
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);

@@ -33,11 +33,15 @@ export interface RouterDeps {
   readonly fallback?: RequestListener | undefined;
 }
 
+const SESSIONS_PREFIX = '/v1/sessions/';
+
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 /** Handlers of one path, by method. */
 type Methods = Readonly<Partial<Record<string, Handler>>>;
 
 function decodeSegment(segment: string): string | undefined {
+  // Most ids have nothing to decode: no exception frame for them.
+  if (!segment.includes('%')) return segment;
   try {
     return decodeURIComponent(segment);
   } catch {
@@ -81,6 +85,7 @@ export function createRouter(deps: RouterDeps): RequestListener {
       case '/v1/sessions':
         return { GET: (req, res) => sessions.list({ req, res, id: undefined }) };
     }
+    if (path.startsWith(SESSIONS_PREFIX)) return sessionRoute(path.slice(SESSIONS_PREFIX.length));
     const parts = path.split('/');
     if (parts.length === 3 && parts[1] === 'sdk' && deps.sdkDir !== undefined) {
       const dir = deps.sdkDir;
@@ -91,18 +96,23 @@ export function createRouter(deps: RouterDeps): RequestListener {
       const name = parts[1] ?? '';
       return { GET: (_q, res) => page.serveAsset(res, name) };
     }
-    if (parts.length < 4 || parts.length > 5 || parts[1] !== 'v1' || parts[2] !== 'sessions') {
-      return undefined;
-    }
-    const id = decodeSegment(parts[3] ?? '');
+    return undefined;
+  }
+
+  /** `:id` or `:id/:action` under `/v1/sessions/`, without splitting the whole path. */
+  function sessionRoute(rest: string): Methods | undefined {
+    const slash = rest.indexOf('/');
+    const action = slash < 0 ? undefined : rest.slice(slash + 1);
+    if (action?.includes('/') === true) return undefined;
+    const id = decodeSegment(slash < 0 ? rest : rest.slice(0, slash));
     if (id === undefined || id === '') return undefined;
-    if (parts.length === 4) {
+    if (action === undefined) {
       return {
         GET: (req, res) => sessions.get({ req, res, id }),
         DELETE: (req, res) => sessions.remove({ req, res, id }),
       };
     }
-    switch (parts[4]) {
+    switch (action) {
       case 'beat':
         return { POST: (req, res) => sessions.beat({ req, res, id }) };
       case 'pause':
@@ -113,7 +123,9 @@ export function createRouter(deps: RouterDeps): RequestListener {
     return undefined;
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // Not `async`: a request answered at once (a probe, a refusal) makes no promise here,
+  // and a handler's own promise is caught below without another one around it.
+  function handle(req: IncomingMessage, res: ServerResponse): Promise<void> | void {
     const path = pathOf(req.url);
     const methods = route(path);
     // The application's own paths stay the application's, even while the gateway closes.
@@ -138,24 +150,33 @@ export function createRouter(deps: RouterDeps): RequestListener {
       return;
     }
     checkDeclaredLength(req, deps.maxBodyBytes);
-    await handler(req, res);
+    return handler(req, res);
+  }
+
+  function refuse(req: IncomingMessage, res: ServerResponse, err: unknown): void {
+    const code = err instanceof PulsegateError ? err.code : 'internal';
+    if (code === 'internal') {
+      deps.log.error({ err, method: req.method, url: redactUrl(req.url) }, 'request failed');
+    } else {
+      deps.log.debug(
+        { code, detail: detailOf(err), method: req.method, url: redactUrl(req.url) },
+        'request refused',
+      );
+    }
+    // A refused body is not read: close the connection rather than drain it.
+    if (code === 'too_large') res.setHeader('connection', 'close');
+    sendError(res, err);
   }
 
   return (req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      const code = err instanceof PulsegateError ? err.code : 'internal';
-      if (code === 'internal') {
-        deps.log.error({ err, method: req.method, url: redactUrl(req.url) }, 'request failed');
-      } else {
-        deps.log.debug(
-          { code, detail: detailOf(err), method: req.method, url: redactUrl(req.url) },
-          'request refused',
-        );
-      }
-      // A refused body is not read: close the connection rather than drain it.
-      if (code === 'too_large') res.setHeader('connection', 'close');
-      sendError(res, err);
-    });
+    let pending: Promise<void> | void;
+    try {
+      pending = handle(req, res);
+    } catch (err) {
+      refuse(req, res, err);
+      return;
+    }
+    pending?.catch((err: unknown) => refuse(req, res, err));
   };
 }
 
