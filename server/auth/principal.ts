@@ -19,6 +19,12 @@ export interface Principal {
  */
 export interface TokenVerifier {
   verify(token: string, options?: VerifyOptions): Promise<Principal>;
+  /**
+   * The principal of a token remembered by an earlier `verify(token, { remember: true })`
+   * and still valid, without waiting; `undefined` when `verify` has to decide. Optional:
+   * a verifier without it is always asked through `verify`.
+   */
+  recall?(token: string): Principal | undefined;
 }
 
 export interface VerifyOptions {

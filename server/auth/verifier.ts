@@ -54,11 +54,16 @@ export async function createTokenVerifier(options: VerifierOptions): Promise<Tok
       ? new VerifiedCache({ maxEntries: cacheEntries, maxTokenLength: CACHE_TOKEN_LENGTH })
       : undefined;
   const now = (): number => (clock !== undefined ? clock.now() : Date.now());
+  const wellFormed = (token: string): boolean =>
+    typeof token === 'string' && token !== '' && token.length <= MAX_TOKEN_LENGTH;
   return {
+    recall(token: string): Principal | undefined {
+      // Synchronous, so an HTTP request whose token is remembered waits for nothing.
+      return cache !== undefined && wellFormed(token) ? cache.get(token, now()) : undefined;
+    },
+
     async verify(token: string, verifyOptions?: VerifyOptions): Promise<Principal> {
-      if (typeof token !== 'string' || token === '' || token.length > MAX_TOKEN_LENGTH) {
-        throw new PulsegateError('unauthorized', 'invalid token');
-      }
+      if (!wellFormed(token)) throw new PulsegateError('unauthorized', 'invalid token');
       const cached = cache?.get(token, now());
       if (cached !== undefined) return cached;
       try {
