@@ -30,9 +30,16 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<un
   // the 'request' event and the microtasks that follow it. Looked at again after the poll
   // phase that read the packet (`setImmediate`), it is in the stream's buffer and read at
   // once: no listeners, no stream events. A body still on its way is read as it streams.
-  return new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
-    req.complete ? readArrived(req, maxBytes) : readStreamed(req, maxBytes),
-  );
+  return new Promise((resolve, reject) => {
+    setImmediate(() => {
+      if (!req.complete) return void readStreamed(req, maxBytes).then(resolve, reject);
+      try {
+        resolve(readArrived(req, maxBytes));
+      } catch (err) {
+        reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+  });
 }
 
 function settled(req: IncomingMessage, maxBytes: number): Promise<unknown> {

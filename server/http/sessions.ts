@@ -57,23 +57,28 @@ export function createSessionRoutes(deps: SessionRoutesDeps) {
     return principal instanceof Promise ? principal.then(admit) : admit(principal);
   }
 
-  /** The beat itself, once the caller is known: the body, the monitor, the answer. */
-  async function beatAs(
+  /**
+   * The beat itself, once the caller is known: the body, the monitor, the answer. Not
+   * `async` either: an authorization refusal is thrown at once, the rest is one `then`.
+   */
+  function beatAs(
     principal: Principal,
     req: IncomingMessage,
     res: ServerResponse,
     sid: string,
   ): Promise<void> {
     const access = authorizeSession(principal, sid, undefined);
-    const { status } = readBeatBody(await readJsonBody(req, maxBodyBytes));
-    const agentType = access.agentType ?? '';
-    // `register` is a beat when the session exists, and registers it otherwise.
-    monitor.register(sid, agentType, {
-      tenant: access.tenant,
-      ...(status !== undefined ? { status } : {}),
+    return readJsonBody(req, maxBodyBytes).then((body) => {
+      const { status } = readBeatBody(body);
+      const agentType = access.agentType ?? '';
+      // `register` is a beat when the session exists, and registers it otherwise.
+      monitor.register(sid, agentType, {
+        tenant: access.tenant,
+        ...(status !== undefined ? { status } : {}),
+      });
+      deps.metrics.beat('http');
+      sendJson(res, 200, statusOf(sid, access));
     });
-    deps.metrics.beat('http');
-    sendJson(res, 200, statusOf(sid, access));
   }
 
   function statusOf(id: string, access: Access): SessionStatus {
