@@ -102,7 +102,11 @@ export class OwnedSessions {
     const { record, lastBeat } = held;
     const s = step(record, lastBeat, event, this.options.clock.now(), this.options.rules);
     this.write(tenant, id, s.record, s.lastBeat);
-    if (s.transitions.length > 0) {
+    // A flush carries only L and the status text: a change of anything else is committed,
+    // with or without transitions (a beat while paused resets the count and emits nothing).
+    const recordChanged =
+      s.record !== undefined && s.record !== record && s.record.missedBeats !== record.missedBeats;
+    if (s.transitions.length > 0 || recordChanged) {
       const after = s.record === undefined ? undefined : { record: s.record, lastBeat: s.lastBeat };
       this.options.sink.commit(tenant, id, after, s.transitions.map(encodeTransitionTail));
     } else if (s.record !== undefined && (s.record !== record || s.lastBeat !== lastBeat)) {

@@ -131,10 +131,12 @@ function done(
 }
 
 /**
- * A beat: L = now and the count to 0 (`recovered` from a warning); while paused, only L
- * and the status change. A healthy session's beat keeps its record: nothing is allocated
- * but the step itself. `step(r, L, { type: 'beat', status }, now, settings)` is the same;
- * this entry spares the hot path the event object and the dispatch.
+ * A beat: L = now and the count to 0, with `recovered` from a warning. While paused it is
+ * accepted and resets both as well (the contract's "a beat resets L and the missed count",
+ * and the seed's `beat`), but emits nothing: the session stays paused. A healthy session's
+ * beat keeps its record: nothing is allocated but the step itself.
+ * `step(r, L, { type: 'beat', status }, now, settings)` is the same; this entry spares the
+ * hot path the event object and the dispatch.
  */
 export function beat(
   r: SessionRecord,
@@ -143,13 +145,10 @@ export function beat(
   settings: RuleSettings,
 ): Step {
   const text = status === undefined ? r.status : clip(status);
-  const counting = r.pause === undefined;
-  if (text === r.status && (!counting || r.missedBeats === 0)) {
-    return done(r, now, NO_TRANSITIONS, settings);
-  }
-  const next = counting ? change(r, { missedBeats: 0, status: text }) : change(r, { status: text });
+  if (text === r.status && r.missedBeats === 0) return done(r, now, NO_TRANSITIONS, settings);
+  const next = change(r, { missedBeats: 0, status: text });
   const out =
-    counting && r.missedBeats > 0
+    r.pause === undefined && r.missedBeats > 0
       ? [transition('recovered', now, next, 'healthy')]
       : NO_TRANSITIONS;
   return done(next, now, out, settings);
@@ -201,10 +200,12 @@ export function step(
         policy: event.policy,
         connected: true,
       });
-      const counting = r.pause === undefined;
-      const next = counting ? change(moved, { missedBeats: 0 }) : moved;
+      // Like any beat, it resets the count, paused or not; `recovered` only from a warning.
+      const next = r.missedBeats > 0 ? change(moved, { missedBeats: 0 }) : moved;
       const out = [transition('reconnected', now, next, stateOf(next))];
-      if (counting && r.missedBeats > 0) out.push(transition('recovered', now, next, 'healthy'));
+      if (r.pause === undefined && r.missedBeats > 0) {
+        out.push(transition('recovered', now, next, 'healthy'));
+      }
       return done(next, now, out, settings);
     }
     case 'disconnect': {

@@ -85,6 +85,25 @@ describe('owned sessions on fake time, over the in-process store', () => {
     expect(a.owned.takeDirty()).toEqual([]);
   });
 
+  it('commits a beat that resets the count while paused, though it emits nothing', async () => {
+    const clock = new FakeClock(0);
+    const store = new MemoryClusterStore({ clock, maxEvents: 1000 });
+    const a = node(store, 'A', clock);
+    a.owned.claim('default', 's1', connect('s1'), undefined);
+    a.scheduler.advance(1000);
+    a.owned.apply('default', 's1', { type: 'pause', by: 'dashboard' });
+    await a.pump.drain();
+    expect((await store.load('default', 's1'))?.record.missedBeats).toBe(1);
+    a.scheduler.advance(100);
+    const s = a.owned.apply('default', 's1', { type: 'beat' });
+    expect(s?.transitions).toEqual([]);
+    await a.pump.drain();
+    const stored = await store.load('default', 's1');
+    expect(stored?.record.missedBeats).toBe(0);
+    expect(stored?.record.pause?.by).toBe('dashboard');
+    expect(stored?.lastBeat).toBe(1100);
+  });
+
   it('a stale claim is decided again on the stored session: reconnected, not registered', async () => {
     const clock = new FakeClock(0);
     const store = new MemoryClusterStore({ clock, maxEvents: 1000 });

@@ -88,12 +88,11 @@ export class ReferenceModel {
     this.emit('registered', s, 'healthy');
   }
 
-  /** A beat: accepted while paused without resuming; otherwise L = now, count 0, recovered. */
+  /** A beat: L = now, count 0; `recovered` from a warning; while paused, nothing emitted. */
   private beatOf(s: ModelSession, status: string | undefined): void {
     if (status !== undefined) s.status = clip(status);
     s.last = this.now;
-    if (s.paused) return;
-    const wasWarning = s.missed > 0;
+    const wasWarning = !s.paused && s.missed > 0;
     s.missed = 0;
     if (wasWarning) this.emit('recovered', s, 'healthy');
   }
@@ -119,7 +118,7 @@ export class ReferenceModel {
     s.connected = true;
     const wasWarning = !s.paused && s.missed > 0;
     s.last = this.now;
-    if (!s.paused) s.missed = 0;
+    s.missed = 0;
     this.emit('reconnected', s, this.state(s));
     if (wasWarning) this.emit('recovered', s, 'healthy');
     return true;

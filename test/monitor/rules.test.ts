@@ -177,6 +177,33 @@ describe('pause and resume', () => {
     ]);
   });
 
+  test('a beat or a reconnect while paused resets L and the count, emits nothing, stays paused', () => {
+    const h = harness({ policy });
+    h.monitor.connect('a', 'x');
+    h.at(105);
+    h.monitor.pause('a', { by: 'dashboard' });
+    h.at(200);
+    expect(h.monitor.beat('a')).toBe(true);
+    expect(h.monitor.getStatus('a')).toMatchObject({
+      state: 'paused',
+      missedBeats: 0,
+      healthy: true,
+      lastBeat: new Date(T0 + 200).toISOString(),
+    });
+    h.monitor.disconnect('a');
+    h.at(300);
+    h.monitor.connect('a', 'x');
+    expect(h.monitor.getStatus('a')).toMatchObject({ state: 'paused', missedBeats: 0 });
+    h.at(5_000);
+    expect(h.take()).toEqual([
+      'registered@0 a healthy 0',
+      'warning@100 a warning 1',
+      'paused@105 a paused 1 dashboard',
+      'disconnected@200 a paused 0',
+      'reconnected@300 a paused 0',
+    ]);
+  });
+
   test('pause during warning keeps the count; resume starts afresh', () => {
     const h = harness({ policy });
     h.monitor.register('a', 'x');
