@@ -111,7 +111,7 @@ export function attachDashboards(httpServer: HttpServer, ctx: GatewayContext): D
     // Everything below runs in one tick: no transition can fall between the snapshot
     // (or the replay) and the live stream.
     fanout.add(socket);
-    const missed = since === undefined ? undefined : events.since(since);
+    const missed = typeof since === 'number' ? events.since(since) : undefined;
     if (missed !== undefined) {
       for (const t of missed) if (t.tenant === tenant) socket.emit('transition', t);
     } else {

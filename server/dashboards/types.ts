@@ -9,8 +9,8 @@ export type DashboardClientEvents = Record<DashboardCommand, (...args: unknown[]
 /** What the gateway keeps per dashboard socket (Socket.IO's `socket.data`). */
 export interface DashboardData {
   identity: DashboardIdentity;
-  /** The handshake's `since`, when given. */
-  since: number | undefined;
+  /** The handshake's `since`, when given (`unusable`: given, but not a `seq`). */
+  since: number | 'unusable' | undefined;
   /** The subscribe filter; `undefined` means "everything of the tenant". */
   filter: CompiledFilter | undefined;
   /** Fires at the token's `exp` (see `expiry.ts`). */

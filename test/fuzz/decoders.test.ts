@@ -142,7 +142,7 @@ describe('fuzz: dashboard command decoders', () => {
 });
 
 describe('fuzz: dashboard handshake auth', () => {
-  it('gives {token, since?}, or unauthorized / invalid', () => {
+  it('gives {token, since}, since a seq, unusable or absent; or unauthorized', () => {
     fc.assert(
       fc.property(
         fc.oneof(
@@ -157,11 +157,13 @@ describe('fuzz: dashboard handshake auth', () => {
         ),
         (value) => {
           const out = readDashboardAuth(value);
-          if (out instanceof PulsegateError)
-            expect(['unauthorized', 'invalid']).toContain(out.code);
+          if (out instanceof PulsegateError) expect(out.code).toBe('unauthorized');
           else {
             expect(typeof out.token).toBe('string');
-            if (out.since !== undefined) expect(Number.isSafeInteger(out.since)).toBe(true);
+            const { since } = out;
+            if (typeof since === 'number')
+              expect(Number.isSafeInteger(since) && since >= 0).toBe(true);
+            else if (since !== undefined) expect(since).toBe('unusable');
           }
         },
       ),
