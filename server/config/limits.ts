@@ -1,5 +1,6 @@
 import { DEFAULT_LIMITS, type Limits } from '../context.js';
 import { isJsonRecord } from '../../shared/record.js';
+import { showValue } from '../../shared/shown-value.js';
 import { ConfigError } from './errors.js';
 
 /**
@@ -19,7 +20,10 @@ export function resolveLimits(input: Partial<Limits> = {}): Limits {
     if (known === undefined) throw new ConfigError(`limits.${key}`, 'is not a known limit');
     if (value === undefined) continue;
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-      throw new ConfigError(`limits.${key}`, 'must be a positive integer');
+      throw new ConfigError(
+        `limits.${key}`,
+        `must be a positive integer (got ${showValue(value)})`,
+      );
     }
     out[known] = value;
   }

@@ -1,5 +1,6 @@
 import { ConfigError } from './errors.js';
 import { LOG_LEVELS, type LogLevel, type SettingKind } from './settings.js';
+import { showValue } from '../../shared/shown-value.js';
 
 /** Where a raw value came from: the environment gives text, the file gives JSON. */
 export type Source = 'env' | 'file';
@@ -9,17 +10,12 @@ export type SettingValue = unknown;
 
 const DIGITS = /^[0-9]+$/;
 
-function describe(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 64 ? `${text.slice(0, 61)}...` : text;
-}
-
 function readPort(raw: unknown, source: Source, name: string): number {
   let n: number | undefined;
   if (source === 'env' && typeof raw === 'string' && DIGITS.test(raw.trim())) n = Number(raw);
   if (source === 'file' && typeof raw === 'number') n = raw;
   if (n === undefined || !Number.isSafeInteger(n) || n < 0 || n > 65535) {
-    throw new ConfigError(name, `must be a port, 0-65535 (got ${describe(raw)})`);
+    throw new ConfigError(name, `must be a port, 0-65535 (got ${showValue(raw)})`);
   }
   return n;
 }
@@ -36,7 +32,7 @@ function readText(raw: unknown, name: string, secret: boolean): string {
   if (typeof raw !== 'string' || raw.trim() === '') {
     throw new ConfigError(
       name,
-      `must be a non-empty string${secret ? '' : ` (got ${describe(raw)})`}`,
+      `must be a non-empty string${secret ? '' : ` (got ${showValue(raw)})`}`,
     );
   }
   return raw;
@@ -55,7 +51,7 @@ function readOrigin(raw: unknown, name: string): string {
   }
   throw new ConfigError(
     name,
-    `must hold origins like https://app.example.com (got ${describe(raw)})`,
+    `must hold origins like https://app.example.com (got ${showValue(raw)})`,
   );
 }
 
@@ -85,7 +81,7 @@ function readUrl(raw: unknown, name: string, schemes: readonly string[]): string
   }
   if (url === undefined || !schemes.includes(url.protocol)) {
     const kinds = schemes.map((s) => `${s}//`).join(' or ');
-    throw new ConfigError(name, `must be a ${kinds} URL (got ${describe(raw)})`);
+    throw new ConfigError(name, `must be a ${kinds} URL (got ${showValue(raw)})`);
   }
   return url.href;
 }
@@ -103,7 +99,7 @@ function readPem(raw: unknown, name: string): string {
 function readLogLevel(raw: unknown, name: string): LogLevel {
   const level = LOG_LEVELS.find((l) => l === raw);
   if (level === undefined) {
-    throw new ConfigError(name, `must be one of ${LOG_LEVELS.join(', ')} (got ${describe(raw)})`);
+    throw new ConfigError(name, `must be one of ${LOG_LEVELS.join(', ')} (got ${showValue(raw)})`);
   }
   return level;
 }

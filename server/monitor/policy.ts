@@ -1,6 +1,7 @@
 import { PulsegateError } from '../../shared/errors.js';
 import { isJsonRecord, unknownKey } from '../../shared/record.js';
 import type { Policy } from '../../shared/session.js';
+import { showValue } from '../../shared/shown-value.js';
 
 /** The contract's defaults (PROTOCOL.md section 1): the one literal they live in. */
 export const DEFAULT_POLICY: Policy = Object.freeze({
@@ -46,7 +47,9 @@ export function normalizePolicy(input: unknown, base: Policy = DEFAULT_POLICY, w
   const read = (key: keyof Policy): number => {
     const value = input[key];
     if (value === undefined) return base[key];
-    if (!isPositiveInteger(value)) refuse(`${prefix}${key}`, 'must be a positive integer');
+    if (!isPositiveInteger(value)) {
+      refuse(`${prefix}${key}`, `must be a positive integer (got ${showValue(value)})`);
+    }
     return value;
   };
   return Object.freeze({
@@ -68,7 +71,7 @@ export function normalizePolicy(input: unknown, base: Policy = DEFAULT_POLICY, w
 export function normalizeMaxPause(value: unknown, setting = 'maxPauseMs'): number {
   if (value === undefined) return 0;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    refuse(setting, 'must be a non-negative integer');
+    refuse(setting, `must be a non-negative integer (got ${showValue(value)})`);
   }
   return value;
 }
