@@ -23,5 +23,5 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PULSEGATE_PORT||7070)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # SIGTERM starts the graceful shutdown (agents closed with 1001, exit 0 within 10 s).
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["node", "dist/server/cli/main.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=8", "dist/server/cli/main.js"]
 CMD ["serve"]

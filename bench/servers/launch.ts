@@ -112,6 +112,9 @@ export interface GatewayOptions {
 /** The built gateway CLI, as a user starts it (`pulsegate serve`). */
 export const GATEWAY_CLI = '../../server/cli/main.js';
 
+/** The V8 flag the gateway is run with (the bin's shebang, `npm start`, the Dockerfile). */
+export const GATEWAY_NODE_FLAG = '--max-semi-space-size=8';
+
 /**
  * Starts `pulsegate serve` on core 0 with the stats probe preloaded, and waits for its
  * `"msg":"listening"` log line. Beat counters come from its `/metrics`.
@@ -120,6 +123,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Server
   const label = 'gateway';
   const nodeFlags = [
     '--expose-gc',
+    // As `npm start`, the `pulsegate` bin and the Docker image run it (docs/operations.md).
+    GATEWAY_NODE_FLAG,
     '--import',
     pathToFileURL(benchScript('../servers/probe.js')).href,
   ];
