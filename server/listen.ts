@@ -1,4 +1,5 @@
 import { createServer, type Server as HttpServer } from 'node:http';
+import { asError } from '../shared/errors.js';
 import { ConfigError } from './config/errors.js';
 import type { Limits } from './context.js';
 
@@ -24,7 +25,7 @@ function listenError(err: unknown, host: string, port: number): Error {
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
     return new ConfigError('PULSEGATE_HOST', `${host} is not an address of this machine (${code})`);
   }
-  return err instanceof Error ? err : new Error(String(err));
+  return asError(err);
 }
 
 /** Listens on `host:port`; a failure rejects with an error that names the setting. */

@@ -54,3 +54,16 @@ export class PulsegateError extends Error {
     return { code: this.code, message: this.message };
   }
 }
+
+/**
+ * What was thrown, as an `Error` (a promise is rejected with one, and a caught value is
+ * `unknown`).
+ *
+ * @example
+ * ```ts
+ * try { read(); } catch (err) { reject(asError(err)); }
+ * ```
+ */
+export function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { PulsegateError } from '../../shared/errors.js';
+import { asError, PulsegateError } from '../../shared/errors.js';
 import { parseJson } from '../../shared/record.js';
 
 function cutShort(): PulsegateError {
@@ -36,7 +36,7 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<un
       try {
         resolve(readArrived(req, maxBytes));
       } catch (err) {
-        reject(err instanceof Error ? err : new Error(String(err)));
+        reject(asError(err));
       }
     });
   });
@@ -46,7 +46,7 @@ function settled(req: IncomingMessage, maxBytes: number): Promise<unknown> {
   try {
     return Promise.resolve(readArrived(req, maxBytes));
   } catch (err) {
-    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    return Promise.reject(asError(err));
   }
 }
 
@@ -100,7 +100,7 @@ function readStreamed(req: IncomingMessage, maxBytes: number): Promise<unknown> 
         try {
           resolve(parseBody(Buffer.concat(chunks).toString('utf8')));
         } catch (err) {
-          reject(err instanceof Error ? err : new Error(String(err)));
+          reject(asError(err));
         }
       });
     const onError = (err: Error) =>
