@@ -90,6 +90,12 @@ async function capacity(server: ServerHandle, loader: AgentLoader, mode: 'messag
   let generatorBound = false;
   let keptOffer = 0;
   let cpuUsPerBeat = 0;
+  /** A sustained step: the best so far keeps its rate and its CPU per beat together. */
+  const keepBest = (step: Step): void => {
+    if (step.received <= best) return;
+    best = step.received;
+    cpuUsPerBeat = step.cpuUsPerBeat;
+  };
   // One missed step is retried at the same rate: on a shared machine a single step can
   // be unlucky; two in a row end the climb.
   while (misses < 2) {
@@ -97,10 +103,7 @@ async function capacity(server: ServerHandle, loader: AgentLoader, mode: 'messag
     const step = await offer(server, loader, mode, rate);
     const { received, sent, kept } = step;
     peak = Math.max(peak, received);
-    if (kept && received > best) {
-      best = received;
-      cpuUsPerBeat = step.cpuUsPerBeat;
-    }
+    if (kept) keepBest(step);
     if (sent < 0.95 * rate) {
       generatorBound = kept;
       if (kept) break;
@@ -124,10 +127,7 @@ async function capacity(server: ServerHandle, loader: AgentLoader, mode: 'messag
       peak = Math.max(peak, received);
       // A step the generator could not fill says nothing about the server: search lower.
       if (kept && sent >= 0.95 * mid) {
-        if (received > best) {
-          best = received;
-          cpuUsPerBeat = step.cpuUsPerBeat;
-        }
+        keepBest(step);
         lo = mid;
       } else {
         hi = mid;
