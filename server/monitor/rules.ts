@@ -224,6 +224,11 @@ export function step(
       if (p !== undefined && p.by === event.by && p.reason === reason) {
         return done(r, lastBeat, NO_TRANSITIONS, settings);
       }
+      // An agent's pause ends with its connection; a dashboard's or the API's holds until
+      // resumed. Taking one over would let a disconnect end a pause the agent did not make.
+      if (p !== undefined && p.by !== 'agent' && event.by === 'agent') {
+        return done(r, lastBeat, NO_TRANSITIONS, settings);
+      }
       // A new pause over an old one keeps the old start: maxPauseMs bounds the unwatched time.
       const next = change(r, { pause: { by: event.by, reason, at: p === undefined ? now : p.at } });
       return done(

@@ -150,6 +150,8 @@ export class ReferenceModel {
     if (!s) return false;
     const r = clip(reason);
     if (s.paused && s.paused.by === by && s.paused.reason === r) return true;
+    // A dashboard's or the API's pause is not the agent's to take over.
+    if (s.paused && s.paused.by !== 'agent' && by === 'agent') return true;
     s.paused = { by, reason: r, since: s.paused ? s.paused.since : this.now };
     this.emit('paused', s, 'paused', { by, reason: r });
     return true;

@@ -242,6 +242,31 @@ describe('pause and resume', () => {
     ]);
   });
 
+  test("an agent's pause does not take over a dashboard's or the API's", () => {
+    const h = harness({ policy });
+    h.monitor.connect('a', 'x');
+    h.monitor.pause('a', { by: 'dashboard', reason: 'maintenance' });
+    expect(h.monitor.pause('a', { by: 'agent', reason: 'input' })).toBe(true);
+    expect(h.monitor.getStatus('a')).toMatchObject({
+      pausedBy: 'dashboard',
+      pauseReason: 'maintenance',
+    });
+    h.monitor.disconnect('a'); // still the dashboard's pause: it holds
+    h.monitor.connect('b', 'x');
+    h.monitor.pause('b', { by: 'api' });
+    h.monitor.pause('b', { by: 'agent' });
+    h.monitor.disconnect('b');
+    h.at(10_000);
+    expect(h.take()).toEqual([
+      'registered@0 a healthy 0',
+      'paused@0 a paused 0 dashboard,maintenance',
+      'disconnected@0 a paused 0',
+      'registered@0 b healthy 0',
+      'paused@0 b paused 0 api',
+      'disconnected@0 b paused 0',
+    ]);
+  });
+
   test("an agent's pause ends when its connection drops", () => {
     const h = harness({ policy });
     h.monitor.connect('a', 'x');
