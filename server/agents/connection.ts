@@ -114,6 +114,13 @@ export class AgentConnection {
     if (wasOpen) this.socket.close(code, reason);
   }
 
+  /**
+   * Closes the connection with 4001 at `expiresAt`: the identity's, which is the token's
+   * `exp` plus the verifier's clock tolerance, the instant the verifier starts refusing it.
+   * So a token the upgrade (or a refresh) accepted inside the tolerance keeps a working
+   * connection until then, and never a `welcome` followed by an immediate 4001. One
+   * unref'd timer per connection, re-armed by a refresh.
+   */
   armExpiry(expiresAt: number): void {
     this.expiresAt = expiresAt;
     clearTimeout(this.expiryTimer);
@@ -125,6 +132,7 @@ export class AgentConnection {
   expiryDue(): void {
     this.expiryTimer = undefined;
     if (this.phase !== 'open') return;
+    // Expired from `expiresAt` on, as the verifier judges it; a timer that fired early waits on.
     if (this.hub.ctx.clock.now() < this.expiresAt) return this.armExpiry(this.expiresAt);
     this.hub.log.info(this.logFields(), 'agent token expired');
     this.close(CloseCode.TokenExpired, 'token expired');

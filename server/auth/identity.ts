@@ -16,7 +16,7 @@ export interface AgentIdentity {
   readonly session: string;
   readonly agentType: string;
   readonly tenant: string;
-  /** Epoch milliseconds. */
+  /** When the token stops being accepted: `exp` plus the clock tolerance, epoch ms. */
   readonly expiresAt: number;
 }
 
@@ -26,6 +26,7 @@ export interface DashboardIdentity {
   readonly tenant: string;
   /** `sessions:control`: may pause, resume and unregister. */
   readonly canControl: boolean;
+  /** When the token stops being accepted: `exp` plus the clock tolerance, epoch ms. */
   readonly expiresAt: number;
 }
 

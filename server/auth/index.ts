@@ -11,5 +11,6 @@ export {
   type Scope,
 } from './identity.js';
 export { mintToken, parseTtl, type MintOptions } from './mint.js';
+export { CLOCK_TOLERANCE_SECONDS } from './claims.js';
 export { readBearer } from './bearer.js';
 export type { Principal, TokenVerifier, VerifyOptions } from './principal.js';

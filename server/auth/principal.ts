@@ -8,7 +8,13 @@ export interface Principal {
   readonly scopes: ReadonlySet<string>;
   /** The `agent_type` claim when present (already checked against the alphabet). */
   readonly agentType: string | undefined;
-  /** `exp`, in epoch milliseconds. */
+  /**
+   * When the token stops being accepted, in epoch milliseconds: its `exp` plus the clock
+   * tolerance it was verified with (5 s with the built-in verifier), the first instant at
+   * which `verify` refuses it. The gateway's one notion of "expired": a connection is closed
+   * with 4001 (an agent) or dropped (a dashboard) at this instant, and a remembered token is
+   * answered until it. A verifier of its own should fold its tolerance in the same way.
+   */
   readonly expiresAt: number;
 }
 
@@ -29,10 +35,10 @@ export interface TokenVerifier {
 
 export interface VerifyOptions {
   /**
-   * Remember the verdict until the token's `exp`, for a caller that presents the same token
-   * again and again (an agent beating over HTTP). WebSocket connects do not ask: a
-   * connection verifies its token once, and 19,000 remembered tokens would cost each
-   * connection a few hundred bytes for nothing.
+   * Remember the verdict until the principal's `expiresAt` (`exp` plus the tolerance), for a
+   * caller that presents the same token again and again (an agent beating over HTTP).
+   * WebSocket connects do not ask: a connection verifies its token once, and 19,000
+   * remembered tokens would cost each connection a few hundred bytes for nothing.
    */
   readonly remember?: boolean;
 }

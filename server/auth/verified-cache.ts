@@ -5,7 +5,7 @@ interface Entry {
   /** The whole token: an entry answers this exact text only. */
   readonly token: string;
   readonly principal: Principal;
-  /** `nbf` in epoch milliseconds (minus the tolerance), or -Infinity without one. */
+  /** `nbf` less the tolerance, in epoch milliseconds, or -Infinity without one. */
   readonly notBefore: number;
   /** The cache's insertion count when the entry was last moved to the newest end. */
   moved: number;
@@ -26,9 +26,10 @@ function keyOf(token: string): string {
 /**
  * Verified tokens, by their exact text. Only what a signature check accepted goes in, so
  * a bad token can neither fill the cache nor be answered from it. An entry is used only
- * while its own `exp` has not passed (without the clock tolerance jose grants: a token in
- * that last grace window is verified again, so the cache never accepts what jose would
- * refuse), and only at or after its `nbf`. An entry answers its exact token only (the
+ * before its principal's `expiresAt` (`exp` plus the clock tolerance: the instant jose
+ * starts refusing it) and at or after its `notBefore` (`nbf` less the tolerance, the instant
+ * jose starts accepting it): the cache answers exactly what jose would, no earlier and no
+ * later, like the connections' expiry timers. An entry answers its exact token only (the
  * whole text is compared), so two different tokens can never share a verdict. Bounded in
  * entries and in token length, so the worst case is `maxEntries * maxTokenLength` bytes.
  *

@@ -1,7 +1,7 @@
 import { jwtVerify } from 'jose';
 import { PulsegateError } from '../../shared/errors.js';
 import type { Clock } from '../monitor/types.js';
-import { readPrincipal } from './claims.js';
+import { acceptedFrom, CLOCK_TOLERANCE_SECONDS, readPrincipal } from './claims.js';
 import { createKeyResolver, type KeySources } from './keys.js';
 import { isAccessTokenType } from './token-type.js';
 import type { Principal, TokenVerifier, VerifyOptions } from './principal.js';
@@ -14,7 +14,11 @@ export interface VerifierOptions extends KeySources {
   readonly audience?: string | undefined;
   /** The time tokens are checked against; the system clock by default. */
   readonly clock?: Clock;
-  /** Allowed skew for `exp`, `nbf` and `iat`, in seconds. */
+  /**
+   * Allowed skew for `exp`, `nbf` and `iat`, in seconds (default `CLOCK_TOLERANCE_SECONDS`,
+   * 5). It is folded into each principal's `expiresAt`, so the connections a token opens
+   * expire when this verifier would start refusing it, not before.
+   */
   readonly clockToleranceSeconds?: number;
   /**
    * Most verified tokens remembered (see `VerifiedCache`); 0 turns the cache off. Never
@@ -34,9 +38,10 @@ const CACHE_TOKEN_LENGTH = 2 * 1024;
  * Creates the JWT verifier. Every failure is a `PulsegateError`: `unauthorized` for any
  * token problem, `unavailable` when a remote JWK set cannot be reached and no key it held
  * matches. The jose error is kept as `cause`, for the log only. A token verified with
- * `{ remember: true }` is answered from a bounded cache until its `exp` (with static keys
- * only: a secret or a PEM key), so an agent beating over HTTP with one token pays one
- * signature check, not one per request.
+ * `{ remember: true }` is answered from a bounded cache until its `exp` plus the clock
+ * tolerance, the instant jose would refuse it (with static keys only: a secret or a PEM
+ * key), so an agent beating over HTTP with one token pays one signature check, not one per
+ * request.
  *
  * @example
  * ```ts
@@ -47,7 +52,7 @@ const CACHE_TOKEN_LENGTH = 2 * 1024;
 export async function createTokenVerifier(options: VerifierOptions): Promise<TokenVerifier> {
   const { algorithms, getKey } = await createKeyResolver(options);
   const clock = options.clock;
-  const tolerance = options.clockToleranceSeconds ?? 5;
+  const tolerance = options.clockToleranceSeconds ?? CLOCK_TOLERANCE_SECONDS;
   const cacheEntries = options.jwksUrl === undefined ? (options.cacheEntries ?? CACHE_ENTRIES) : 0;
   const cache =
     cacheEntries > 0
@@ -76,11 +81,12 @@ export async function createTokenVerifier(options: VerifierOptions): Promise<Tok
           ...(clock !== undefined ? { currentDate: new Date(clock.now()) } : {}),
         });
         if (!isAccessTokenType(protectedHeader.typ)) throw new Error('not an access token typ');
-        const principal = readPrincipal(payload);
+        const principal = readPrincipal(payload, tolerance);
         if (cache !== undefined && verifyOptions?.remember === true) {
-          // jose accepted `nbf` up to the tolerance early; the cache does the same, no earlier.
+          // The window jose accepts: from `nbf` up to the tolerance early (no earlier), until
+          // `principal.expiresAt` (`exp` plus the tolerance, no later).
           const nbf =
-            typeof payload.nbf === 'number' ? (payload.nbf - tolerance) * 1000 : -Infinity;
+            typeof payload.nbf === 'number' ? acceptedFrom(payload.nbf, tolerance) : -Infinity;
           cache.set(token, principal, nbf);
         }
         return principal;

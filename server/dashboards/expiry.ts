@@ -7,6 +7,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function onExpiry(socket: DashboardSocket, clock: Clock, log: Logger): void {
   const { identity } = socket.data;
+  // Expired from `expiresAt` on, as the verifier judges it; a timer that fired early waits on.
   if (clock.now() < identity.expiresAt) return armDashboardExpiry(socket, clock, log);
   log.info({ user: identity.user, tenant: identity.tenant }, 'dashboard token expired');
   // A transport close, not `disconnect()`: the client reconnects by itself, with a fresh
@@ -16,7 +17,11 @@ function onExpiry(socket: DashboardSocket, clock: Clock, log: Logger): void {
 
 /**
  * Cuts a dashboard when its token expires: a token checked once at the handshake must not
- * keep a revoked user watching forever. One timer per dashboard, cleared on disconnect.
+ * keep a revoked user watching forever. "Expires" is the identity's `expiresAt`: `exp` plus
+ * the verifier's clock tolerance, the instant the handshake would start refusing the token.
+ * So a dashboard accepted inside the tolerance stays until then, instead of being dropped
+ * at once and reconnecting in a loop until the tolerance runs out. One timer per
+ * dashboard, cleared on disconnect.
  *
  * @example
  * ```ts

@@ -5,6 +5,7 @@ import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   agentIdentity,
+  CLOCK_TOLERANCE_SECONDS,
   createTokenVerifier,
   dashboardIdentity,
   mintToken,
@@ -182,23 +183,46 @@ describe('verified-token cache', () => {
     expect(await v.verify(token)).toBe(remembered);
   });
 
-  it('answers a token again only until its exp, on the injected clock', async () => {
+  it('answers a token again until its exp + tolerance, exactly as long as jose accepts it', async () => {
     let t = Date.now();
-    const v = await createTokenVerifier({ secret: SECRET, clock: { now: () => t } });
-    const token = await sign(
-      { ...agentClaims(), exp: Math.floor(t / 1000) + 60 },
-      secretKey,
-      'HS256',
-    );
+    const clock = { now: () => t };
+    const v = await createTokenVerifier({ secret: SECRET, clock });
+    const uncached = await createTokenVerifier({ secret: SECRET, clock, cacheEntries: 0 });
+    const exp = Math.floor(t / 1000) + 60;
+    const token = await sign({ ...agentClaims(), exp }, secretKey, 'HS256');
     const first = await v.verify(token, REMEMBER);
+    // One notion of expired: `expiresAt` is exp plus the tolerance.
+    expect(first.expiresAt).toBe((exp + CLOCK_TOLERANCE_SECONDS) * 1000);
     expect(await v.verify(token, REMEMBER)).toBe(first); // the cached principal
-    t += 59_000;
-    expect(await codeOf(v.verify(token, REMEMBER))).toBe('ok');
-    // Past exp the cache steps aside, and jose (with its 5 s tolerance) decides.
-    t += 3_000;
-    const again = await v.verify(token, REMEMBER);
-    expect(again).not.toBe(first);
-    t += 10_000;
+    // Past exp, inside the tolerance: still the cached principal, and jose agrees.
+    t = exp * 1000 + 2_000;
+    expect(v.recall?.(token)).toBe(first);
+    expect(await v.verify(token, REMEMBER)).toBe(first);
+    expect(await codeOf(uncached.verify(token))).toBe('ok');
+    // The last millisecond of the tolerance, then the first refused one, for both.
+    t = first.expiresAt - 1;
+    expect(v.recall?.(token)).toBe(first);
+    expect(await codeOf(uncached.verify(token))).toBe('ok');
+    t = first.expiresAt;
+    expect(v.recall?.(token)).toBeUndefined();
+    expect(await codeOf(v.verify(token, REMEMBER))).toBe('unauthorized');
+    expect(await codeOf(uncached.verify(token))).toBe('unauthorized');
+  });
+
+  it('folds a configured tolerance into expiresAt and the cache window alike', async () => {
+    let t = Date.now();
+    const v = await createTokenVerifier({
+      secret: SECRET,
+      clock: { now: () => t },
+      clockToleranceSeconds: 1,
+    });
+    const exp = Math.floor(t / 1000) + 60;
+    const token = await sign({ ...agentClaims(), exp }, secretKey, 'HS256');
+    const first = await v.verify(token, REMEMBER);
+    expect(first.expiresAt).toBe((exp + 1) * 1000);
+    t = first.expiresAt - 1;
+    expect(await v.verify(token, REMEMBER)).toBe(first);
+    t = first.expiresAt;
     expect(await codeOf(v.verify(token, REMEMBER))).toBe('unauthorized');
   });
 
