@@ -12,6 +12,7 @@ import { TokenBucket } from '../agents/token-bucket.js';
 import type { Clock, Monitor } from '../monitor/types.js';
 import type { DashboardFanout } from './fanout.js';
 import { compileFilter, matches, type CompiledFilter } from './filter.js';
+import type { SendQueues } from './send-queue.js';
 import type { DashboardSocket } from './types.js';
 
 /** What the command handlers need; one record per hub. */
@@ -19,6 +20,8 @@ export interface CommandDeps {
   readonly monitor: Monitor;
   readonly events: EventLog;
   readonly fanout: DashboardFanout;
+  /** Every reply counts against the dashboard's buffer limit. */
+  readonly queues: SendQueues;
   readonly log: Logger;
   /** Commands per second per dashboard (a token bucket); absent: not limited. */
   readonly rate?: { readonly perSecond: number; readonly burst: number; readonly clock: Clock };
@@ -107,9 +110,14 @@ function run(deps: CommandDeps, socket: DashboardSocket, command: DashboardComma
  * dashboard's commands. A command without an acknowledgement callback is ignored, as is
  * any event that is not a command: neither changes state.
  *
+ * A dashboard past its buffer limit is disconnected before its command is run: it gets no
+ * reply, so a client that sends commands and never reads cannot make the gateway build
+ * replies (a `list` carries every session of the tenant) without bound. Each reply is
+ * then measured like every other packet (`SendQueues`), and the limit checked again.
+ *
  * @example
  * ```ts
- * socket.onAny(createCommandListener({ monitor, events, fanout }));
+ * socket.onAny(createCommandListener({ monitor, events, fanout, queues, log }));
  * ```
  */
 export function createCommandListener(deps: CommandDeps) {
@@ -125,11 +133,16 @@ export function createCommandListener(deps: CommandDeps) {
       buckets.set(socket, (bucket = new TokenBucket(rate.perSecond, rate.burst, now)));
     return !bucket.take(now);
   }
+  function answer(socket: DashboardSocket, ack: (reply: Reply) => void, reply: Reply): void {
+    deps.queues.reply(socket, () => ack(reply));
+    deps.queues.cutIfOver(socket);
+  }
   return function onCommand(this: DashboardSocket, event: unknown, ...args: unknown[]): void {
     if (!isCommand(event)) return;
     const ack = args[args.length - 1];
     if (!isAck(ack)) return;
-    if (overRate(this)) return ack(refusal('rate_limited', 'too many commands'));
+    if (deps.queues.cutIfOver(this)) return;
+    if (overRate(this)) return answer(this, ack, refusal('rate_limited', 'too many commands'));
     const arg = args.length > 1 ? args[0] : undefined;
     let reply: Reply;
     try {
@@ -138,6 +151,6 @@ export function createCommandListener(deps: CommandDeps) {
       deps.log.error({ err: error, command: event }, 'dashboard command failed');
       reply = refusal('internal', 'internal error');
     }
-    ack(reply);
+    answer(this, ack, reply);
   };
 }

@@ -1,11 +1,8 @@
-import type { Logger } from 'pino';
 import type { Transition } from '../../shared/session.js';
 import { matches, type CompiledFilter } from './filter.js';
+import type { SendQueues } from './send-queue.js';
 import type { DashboardNamespace, DashboardSocket } from './types.js';
 import { WriteBatch } from './write-batch.js';
-
-/** Socket.IO's framing around a transition's JSON (`42/dashboard,["transition",...]`). */
-const PACKET_OVERHEAD = 32;
 
 function tenantRoom(tenant: string): string {
   return `tenant:${tenant}`;
@@ -33,23 +30,19 @@ function tenantRoom(tenant: string): string {
  * Why hold the writes until the end of the turn: see `WriteBatch`. Fan-out is bound by
  * the kernel's cost per `write()`, and transitions come in bursts.
  *
- * Why count bytes ourselves: Engine.IO keeps packets in a per-connection write buffer
- * while the transport is busy (a WebSocket whose kernel buffer is full, or a polling
- * client between polls), and empties it, emitting `drain`, once the transport takes
- * them. So the bytes written to a connection since its last `drain` bound what it holds
- * in memory for us; past the limit it is cut (it recovers with `since`).
+ * Slow readers: every packet queued to a dashboard, these broadcasts as much as its
+ * snapshot and its command replies, is measured by `SendQueues` (from Engine.IO's
+ * `packetCreate`, no second encoding); after each broadcast its recipients past the
+ * buffer limit are cut (they recover with `since`).
  */
 export class DashboardFanout {
   private readonly tenants = new Map<string, Set<DashboardSocket>>();
-  /** Bytes queued per Engine.IO connection since its last drain. */
-  private readonly pending = new WeakMap<object, { bytes: number }>();
   /** Gathers each recipient's writes of one event-loop turn into one system call. */
   private readonly batch = new WriteBatch();
 
   constructor(
     private readonly nsp: DashboardNamespace,
-    private readonly limitBytes: number,
-    private readonly log: Logger,
+    private readonly queues: SendQueues,
   ) {}
 
   add(socket: DashboardSocket): void {
@@ -58,7 +51,6 @@ export class DashboardFanout {
     if (sockets === undefined) this.tenants.set(tenant, (sockets = new Set()));
     sockets.add(socket);
     if (socket.data.filter === undefined) void socket.join(tenantRoom(tenant));
-    if (!this.pending.has(socket.conn)) this.pending.set(socket.conn, { bytes: 0 });
   }
 
   remove(socket: DashboardSocket): void {
@@ -76,13 +68,7 @@ export class DashboardFanout {
     else void socket.leave(room);
   }
 
-  /** Engine.IO handed this connection's write buffer to its transport. */
-  drained(conn: object): void {
-    const counter = this.pending.get(conn);
-    if (counter !== undefined) counter.bytes = 0;
-  }
-
-  publish(transition: Transition, encoded: string): void {
+  publish(transition: Transition): void {
     const sockets = this.tenants.get(transition.tenant);
     if (sockets === undefined) return;
     const rooms = [tenantRoom(transition.tenant)];
@@ -100,27 +86,7 @@ export class DashboardFanout {
     }
     if (recipients.length === 0) return;
     this.nsp.local.to(rooms).emit('transition', transition);
-    const bytes = encoded.length + PACKET_OVERHEAD;
-    for (const socket of recipients) this.account(socket, bytes);
-  }
-
-  private account(socket: DashboardSocket, bytes: number): void {
-    const counter = this.pending.get(socket.conn);
-    if (counter === undefined) return;
-    counter.bytes += bytes;
-    if (counter.bytes <= this.limitBytes) return;
-    this.log.warn(
-      {
-        user: socket.data.identity.user,
-        tenant: socket.data.identity.tenant,
-        bytes: counter.bytes,
-      },
-      'dashboard disconnected: reads too slowly',
-    );
-    this.pending.delete(socket.conn);
-    // Closing the transport (not `socket.disconnect()`) makes the client reconnect, and
-    // `discard` drops the queued packets now instead of waiting for a drain that may
-    // never come.
-    socket.conn.close(true);
+    // After the broadcast, not inside it: Socket.IO is not iterating its rooms any more.
+    for (const socket of recipients) this.queues.cutIfOver(socket);
   }
 }

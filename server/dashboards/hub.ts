@@ -11,6 +11,7 @@ import { createEventLog } from './event-log.js';
 import { armDashboardExpiry, disarmDashboardExpiry } from './expiry.js';
 import { DashboardFanout } from './fanout.js';
 import { handshakeError, readDashboardAuth } from './handshake.js';
+import { SendQueues } from './send-queue.js';
 import type { DashboardServer, DashboardSocket } from './types.js';
 import { refusalCode, withDeadline } from '../agents/upgrade.js';
 import { admissionMiddleware } from '../limits/engine-admission.js';
@@ -52,11 +53,13 @@ export function attachDashboards(httpServer: HttpServer, ctx: GatewayContext): D
     cors: { origin: (origin, callback) => callback(null, ctx.origins.isAllowed(origin)) },
   });
   const nsp = io.of(DASHBOARD_NAMESPACE);
-  const fanout = new DashboardFanout(nsp, limits.dashboardBufferBytes, log);
+  const queues = new SendQueues(limits.dashboardBufferBytes, log);
+  const fanout = new DashboardFanout(nsp, queues);
   const deps: CommandDeps = {
     monitor: ctx.monitor,
     events,
     fanout,
+    queues,
     log,
     rate: {
       perSecond: limits.dashboardRatePerSecond,
@@ -65,8 +68,7 @@ export function attachDashboards(httpServer: HttpServer, ctx: GatewayContext): D
     },
   };
   const onCommand = createCommandListener(deps);
-  const unsubscribe = events.subscribe((t, encoded) => fanout.publish(t, encoded));
-  io.engine.on('drain', (conn: object) => fanout.drained(conn));
+  const unsubscribe = events.subscribe((t) => fanout.publish(t));
   const { admission } = ctx;
   if (admission !== undefined) io.engine.use(admissionMiddleware(admission));
 
@@ -108,19 +110,25 @@ export function attachDashboards(httpServer: HttpServer, ctx: GatewayContext): D
     socket.onAny(onCommand);
     socket.on('disconnect', onDisconnect);
     armDashboardExpiry(socket, ctx.clock, log);
+    queues.track(socket);
     // Everything below runs in one tick: no transition can fall between the snapshot
     // (or the replay) and the live stream.
     fanout.add(socket);
     const missed = typeof since === 'number' ? events.since(since) : undefined;
-    if (missed !== undefined) {
-      for (const t of missed) if (t.tenant === tenant) socket.emit('transition', t);
-    } else {
-      socket.emit('snapshot', snapshotOf(deps, tenant, undefined, since !== undefined));
-    }
+    // The replay, or the snapshot, is one reply: it may pass the buffer limit on its own
+    // (a large tenant, a long replay), what is queued beside it may not (`SendQueues`).
+    queues.reply(socket, () => {
+      if (missed !== undefined) {
+        for (const t of missed) if (t.tenant === tenant) socket.emit('transition', t);
+      } else {
+        socket.emit('snapshot', snapshotOf(deps, tenant, undefined, since !== undefined));
+      }
+    });
     log.info(
       { user, tenant, since, replayed: missed?.length, control: identity.canControl },
       'dashboard connected',
     );
+    queues.cutIfOver(socket);
   });
 
   return {
