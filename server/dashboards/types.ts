@@ -13,7 +13,7 @@ export interface DashboardData {
   since: number | 'unusable' | undefined;
   /** The subscribe filter; `undefined` means "everything of the tenant". */
   filter: CompiledFilter | undefined;
-  /** Fires at the token's `exp` (see `expiry.ts`). */
+  /** Fires at the token's `exp` plus the clock tolerance (see `expiry.ts`). */
   expiry?: NodeJS.Timeout | undefined;
 }
 
