@@ -26,6 +26,10 @@ export interface AgentEvents {
   error: (error: PulsegateError) => void;
   /** A welcomed connection ended; `willReconnect` tells what comes next. */
   disconnected: (event: { code: number; reason: string; willReconnect: boolean }) => void;
-  /** The client stopped for good: after `close()`, 4009, 4011, or a refused token. */
+  /**
+   * The client stopped for good: after `close()` (code 1000 once the gateway confirmed
+   * the `bye`; 1006 or the last close code when it could not be said in time), 4009,
+   * 4011, or a refused token. After `close()` it is the only event emitted.
+   */
   closed: (event: { code: number; reason: string }) => void;
 }

@@ -14,7 +14,10 @@ export interface AgentClientOptions {
   readonly random?: () => number;
   /** Time allowed from opening a connection to its `welcome` (default 10,000 ms). */
   readonly connectTimeoutMs?: number;
-  /** Time allowed for the gateway's close after `bye` (default 5,000 ms). */
+  /**
+   * Bound of `close()`, from its call (default 5,000 ms): opening a connection to say
+   * `bye` on where needed, and the gateway's close after it.
+   */
   readonly closeTimeoutMs?: number;
   /** Refresh a token this long before its `exp` (default 30,000 ms). */
   readonly refreshMarginMs?: number;

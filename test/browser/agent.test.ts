@@ -12,6 +12,7 @@ import {
   until,
   type TestGateway,
 } from '../client/gateway-harness.js';
+import { Relay } from '../client/relay.js';
 import { buildSdk, launchChromium } from './chromium.js';
 
 /*
@@ -119,6 +120,61 @@ describe('AgentClient in Chromium', () => {
       .poll(() => stateText(page), { timeout: 10_000 })
       .toMatch(/^refused: unavailable: .*401.*403/);
     await page.close();
+  });
+
+  it('close() says bye between reconnects and while a socket opens (then never reconnects)', async () => {
+    // The agents reach the gateway through a TCP relay that can drop or hold their sockets.
+    const relay = await Relay.start(g.port);
+    const page = await browser.context.newPage();
+    try {
+      await page.goto(`${g.httpUrl}/blank.html`);
+      const options = (session: string, token: string) =>
+        JSON.stringify({ url: relay.url, token, reconnect: { minMs: 20_000, maxMs: 20_000 } });
+      await page.evaluate(`(async () => {
+        const { AgentClient } = await import('/sdk/pulsegate-client.js');
+        window.events = [];
+        const a = new AgentClient(${options('browser-drop', await agentToken('browser-drop'))});
+        a.on('disconnected', ({ code, willReconnect }) => events.push('disconnected ' + willReconnect));
+        a.on('closed', ({ code }) => events.push('closed ' + code));
+        await a.connect();
+        window.dropped = a;
+        window.opening = new AgentClient(${options('browser-opening', await agentToken('browser-opening'))});
+      })()`);
+      await until(() => dash.sessions.get('browser-drop')?.connected === true, 5_000, 'the agent');
+
+      // Dropped by the network: close() while waiting to reconnect.
+      relay.cut();
+      await expect.poll(() => page.evaluate('events')).toEqual(['disconnected true']);
+      await until(() => dash.sessions.get('browser-drop')?.connected === false, 5_000, 'the drop');
+      await page.evaluate('dropped.close()');
+      expect(await page.evaluate('events')).toEqual(['disconnected true', 'closed 1000']);
+      expect(kinds('browser-drop')).toEqual([
+        'registered',
+        'disconnected',
+        'reconnected',
+        'unregistered',
+      ]);
+
+      // A first socket still opening: close() waits for its welcome and says bye.
+      relay.holding = true;
+      const accepted = relay.accepted;
+      // (Statements, not expressions: evaluate() would wait for a promise it is handed.)
+      await page.evaluate('window.connecting = opening.connect().catch((e) => e.code); 0');
+      await until(() => relay.accepted === accepted + 1, 5_000, 'the socket to open');
+      await page.evaluate('window.closing = opening.close(); 0');
+      relay.release();
+      await page.evaluate('closing');
+      expect(await page.evaluate('connecting')).toBe('unavailable');
+      expect(kinds('browser-opening')).toEqual(['registered', 'unregistered']);
+
+      await sleep(300);
+      expect(relay.accepted).toBe(accepted + 1);
+      expect(dash.sessions.has('browser-drop')).toBe(false);
+      expect(dash.sessions.has('browser-opening')).toBe(false);
+    } finally {
+      await page.close();
+      await relay.close();
+    }
   });
 
   it('runs the bundled dashboard client too', async () => {
