@@ -8,7 +8,7 @@ import {
   type MonitorSettings,
 } from './options.js';
 import { toStatus, type SessionRecord } from './record.js';
-import { beat, step, type MonitorEvent, type RuleSettings, type Step } from './rules.js';
+import { beat, due, step, type MonitorEvent, type RuleSettings, type Step } from './rules.js';
 import { TimerScheduler } from './scheduler.js';
 import { MemoryStore, type SessionStore, type StoredSession } from './store.js';
 import type {
@@ -23,7 +23,6 @@ import type {
   TransitionListener,
 } from './types.js';
 
-const DUE: MonitorEvent = Object.freeze({ type: 'due' });
 const DISCONNECT: MonitorEvent = Object.freeze({ type: 'disconnect' });
 const ignoreErrors = (): void => {};
 
@@ -243,7 +242,7 @@ export class HeartbeatMonitor implements Monitor {
         if (at === undefined || at > now || !this.running) break;
         const held = store.earliest();
         if (held === undefined) break;
-        this.apply(held, step(held.record, held.lastBeat, DUE, now, this.rules));
+        this.apply(held, due(held.record, held.lastBeat, now, this.rules));
       }
     } finally {
       this.waking = false;

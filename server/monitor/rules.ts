@@ -276,9 +276,10 @@ function counting(r: SessionRecord, missedBeats: number): SessionRecord {
 /**
  * Handles the session's one deadline at its nominal time, however late `now` is. This is the
  * hot path of a wake-up: the new record is built directly (no patch object) and the next
- * deadline is computed once.
+ * deadline is computed once. `step(r, L, { type: 'due' }, now, settings)` is the same; this
+ * entry spares a wake-up the dispatch.
  */
-function due(r: SessionRecord, lastBeat: Millis, now: Millis, settings: RuleSettings): Step {
+export function due(r: SessionRecord, lastBeat: Millis, now: Millis, settings: RuleSettings): Step {
   const pause = r.pause;
   const p = r.policy;
   if (pause !== undefined) {
