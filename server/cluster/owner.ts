@@ -1,5 +1,5 @@
 import type { LossReason } from '../context.js';
-import { stateOf, type SessionRecord } from '../monitor/record.js';
+import { copyRecord, stateOf, type SessionRecord } from '../monitor/record.js';
 import {
   deadlineOf,
   step,
@@ -88,7 +88,9 @@ export class OwnedSessions {
   /** An owned session, as a snapshot (the store's entries change in place). */
   get(tenant: string, id: string): Held | undefined {
     const held = this.store.get(tenant, id);
-    return held === undefined ? undefined : { record: held.record, lastBeat: held.lastBeat };
+    return held === undefined
+      ? undefined
+      : { record: copyRecord(held.record), lastBeat: held.lastBeat };
   }
 
   *sessions(tenant?: string): IterableIterator<Held> {
@@ -100,12 +102,16 @@ export class OwnedSessions {
     const held = this.store.get(tenant, id);
     if (held === undefined) return undefined;
     const { record, lastBeat } = held;
+    // Read before the write: the store writes the new record into the same object.
+    const missedBefore = record.missedBeats;
     const s = step(record, lastBeat, event, this.options.clock.now(), this.options.rules);
     this.write(tenant, id, s.record, s.lastBeat);
     // A flush carries only L and the status text: a change of anything else is committed,
     // with or without transitions (a beat while paused resets the count and emits nothing).
+    // A record with transitions is always a new one (the rules never emit without a
+    // change), so what is committed is not the store's object.
     const recordChanged =
-      s.record !== undefined && s.record !== record && s.record.missedBeats !== record.missedBeats;
+      s.record !== undefined && s.record !== record && s.record.missedBeats !== missedBefore;
     if (s.transitions.length > 0 || recordChanged) {
       const after = s.record === undefined ? undefined : { record: s.record, lastBeat: s.lastBeat };
       this.options.sink.commit(tenant, id, after, s.transitions.map(encodeTransitionTail));

@@ -26,5 +26,5 @@ export {
   type RuleSettings,
   type Step,
 } from './rules.js';
-export { toStatus, stateOf, type SessionRecord, type PauseInfo } from './record.js';
+export { copyRecord, toStatus, stateOf, type SessionRecord, type PauseInfo } from './record.js';
 export type * from './types.js';

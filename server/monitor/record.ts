@@ -9,9 +9,11 @@ export interface PauseInfo {
 }
 
 /**
- * One session as the store keeps it: an immutable value, replaced on every change. Kept to
- * nine fields (a pause is one optional sub-record) because a million of them must fit in
- * well under 300 bytes each, index structures included.
+ * One session's state, as the rules see it: a value the rules never change (they return a
+ * new one). The in-memory store copies a new record's fields into its own object for the
+ * session (store.ts), so a record read from a store is current only until the session's
+ * next write there. Kept to nine fields (a pause is one optional sub-record) because a
+ * million sessions must fit in well under 300 bytes each, index structures included.
  *
  * L, the time of the last beat, is not in here: it changes on every beat, and a new record
  * per beat would be old-generation garbage at a million sessions (each record lives until
@@ -56,6 +58,21 @@ export function makeRecord(
     pause,
     status,
   };
+}
+
+/** A copy of `r` that no store changes later: for keeping a session's state as it is now. */
+export function copyRecord(r: SessionRecord): SessionRecord {
+  return makeRecord(
+    r.id,
+    r.tenant,
+    r.agentType,
+    r.policy,
+    r.registeredAt,
+    r.missedBeats,
+    r.connected,
+    r.pause,
+    r.status,
+  );
 }
 
 /** The live state of a record: paused wins over warning, warning over healthy. */

@@ -1,9 +1,15 @@
 import { DEFAULT_TENANT } from '../../shared/limits.js';
 import { SlotHeap } from './slot-heap.js';
-import type { SessionRecord } from './record.js';
+import type { Policy } from '../../shared/session.js';
+import type { PauseInfo, SessionRecord } from './record.js';
 import type { Millis } from './types.js';
 
-/** A session as the store holds it: the immutable record and L, the time of its last beat. */
+/**
+ * A session as the store holds it: its record and L, the time of its last beat. Both are
+ * what the store holds *now*: the in-memory store keeps one object per session and writes
+ * each change into it, so `record` may change with the session's next `set`. Read it, or
+ * pass it to the rules, before writing; keep a copy (`copyRecord`) to keep it longer.
+ */
 export interface StoredSession {
   readonly record: SessionRecord;
   readonly lastBeat: Millis;
@@ -37,13 +43,55 @@ export interface SessionStore {
   sessions(tenant?: string): IterableIterator<StoredSession>;
 }
 
-class Entry implements StoredSession {
-  constructor(
-    public record: SessionRecord,
-    public lastBeat: Millis,
-    /** This session's index in `bySlot` and in the deadline heap. */
-    readonly slot: number,
-  ) {}
+/**
+ * One session: its record's fields, L and its slot, in one object. A due session or a beat
+ * then costs one cold object at a million sessions, where a holder pointing to a separate
+ * record cost two; and a record that changes is copied in here and dropped young, instead
+ * of replacing the old one (which would live long enough to be promoted, then collected
+ * from the old generation).
+ */
+class Entry implements StoredSession, SessionRecord {
+  readonly id: string;
+  readonly tenant: string;
+  agentType: string;
+  policy: Policy;
+  registeredAt: Millis;
+  missedBeats: number;
+  connected: boolean;
+  pause: PauseInfo | undefined;
+  status: string | undefined;
+  lastBeat: Millis;
+  /** This session's index in `bySlot` and in the deadline heap. */
+  readonly slot: number;
+
+  constructor(r: SessionRecord, lastBeat: Millis, slot: number) {
+    this.id = r.id;
+    this.tenant = r.tenant;
+    this.agentType = r.agentType;
+    this.policy = r.policy;
+    this.registeredAt = r.registeredAt;
+    this.missedBeats = r.missedBeats;
+    this.connected = r.connected;
+    this.pause = r.pause;
+    this.status = r.status;
+    this.lastBeat = lastBeat;
+    this.slot = slot;
+  }
+
+  get record(): SessionRecord {
+    return this;
+  }
+
+  /** Takes a new record of this session (same tenant and id). */
+  assign(r: SessionRecord): void {
+    this.agentType = r.agentType;
+    this.policy = r.policy;
+    this.registeredAt = r.registeredAt;
+    this.missedBeats = r.missedBeats;
+    this.connected = r.connected;
+    this.pause = r.pause;
+    this.status = r.status;
+  }
 }
 
 /**
@@ -94,7 +142,7 @@ export class MemoryStore implements SessionStore {
       map.set(record.id, entry);
       this.count++;
     } else {
-      entry.record = record;
+      if (record !== entry) entry.assign(record);
       entry.lastBeat = lastBeat;
     }
     if (deadline === undefined) this.deadlines.delete(entry.slot);
