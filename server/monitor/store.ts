@@ -44,23 +44,44 @@ export interface SessionStore {
 }
 
 /**
+ * A time in ms kept as two small integers (`hi` = whole 2^20 ms, `lo` = the rest), exact
+ * for any time up to 2^51 ms: V8 keeps a number that is no small integer in a field as a
+ * pointer to a separate heap number, so reading a time kept whole costs one more cache
+ * line per session at a million sessions (measured: about 70 ns a read), and a time is
+ * read on every beat and every due session.
+ */
+const TIME_UNIT = 2 ** 20;
+
+/**
+ * `x` as a small integer when it is one: arithmetic on times yields numbers that V8 boxes
+ * even when they are whole, and one boxed store makes the field boxed for every session.
+ * A fractional time (a custom clock's) is kept exactly, boxed.
+ */
+function small(x: number): number {
+  const i = x | 0;
+  return i === x ? i : x;
+}
+
+/**
  * One session: its record's fields, L and its slot, in one object. A due session or a beat
  * then costs one cold object at a million sessions, where a holder pointing to a separate
  * record cost two; and a record that changes is copied in here and dropped young, instead
  * of replacing the old one (which would live long enough to be promoted, then collected
- * from the old generation).
+ * from the old generation). Its two times are kept split (see `TIME_UNIT`).
  */
 class Entry implements StoredSession, SessionRecord {
   readonly id: string;
   readonly tenant: string;
   agentType: string;
   policy: Policy;
-  registeredAt: Millis;
   missedBeats: number;
   connected: boolean;
   pause: PauseInfo | undefined;
   status: string | undefined;
-  lastBeat: Millis;
+  private registeredHi: number;
+  private registeredLo: number;
+  private beatHi: number;
+  private beatLo: number;
   /** This session's index in `bySlot` and in the deadline heap. */
   readonly slot: number;
 
@@ -69,12 +90,16 @@ class Entry implements StoredSession, SessionRecord {
     this.tenant = r.tenant;
     this.agentType = r.agentType;
     this.policy = r.policy;
-    this.registeredAt = r.registeredAt;
     this.missedBeats = r.missedBeats;
     this.connected = r.connected;
     this.pause = r.pause;
     this.status = r.status;
-    this.lastBeat = lastBeat;
+    const registeredHi = Math.floor(r.registeredAt / TIME_UNIT);
+    this.registeredHi = small(registeredHi);
+    this.registeredLo = small(r.registeredAt - registeredHi * TIME_UNIT);
+    const beatHi = Math.floor(lastBeat / TIME_UNIT);
+    this.beatHi = small(beatHi);
+    this.beatLo = small(lastBeat - beatHi * TIME_UNIT);
     this.slot = slot;
   }
 
@@ -82,11 +107,31 @@ class Entry implements StoredSession, SessionRecord {
     return this;
   }
 
+  get registeredAt(): Millis {
+    return this.registeredHi * TIME_UNIT + this.registeredLo;
+  }
+
+  get lastBeat(): Millis {
+    return this.beatHi * TIME_UNIT + this.beatLo;
+  }
+
+  setLastBeat(at: Millis): void {
+    const hi = Math.floor(at / TIME_UNIT);
+    this.beatHi = small(hi);
+    this.beatLo = small(at - hi * TIME_UNIT);
+  }
+
   /** Takes a new record of this session (same tenant and id). */
   assign(r: SessionRecord): void {
+    // A cluster node may learn of a newer registration of the same id.
+    const registered = r.registeredAt;
+    if (registered !== this.registeredAt) {
+      const hi = Math.floor(registered / TIME_UNIT);
+      this.registeredHi = small(hi);
+      this.registeredLo = small(registered - hi * TIME_UNIT);
+    }
     this.agentType = r.agentType;
     this.policy = r.policy;
-    this.registeredAt = r.registeredAt;
     this.missedBeats = r.missedBeats;
     this.connected = r.connected;
     this.pause = r.pause;
@@ -143,7 +188,7 @@ export class MemoryStore implements SessionStore {
       this.count++;
     } else {
       if (record !== entry) entry.assign(record);
-      entry.lastBeat = lastBeat;
+      entry.setLastBeat(lastBeat);
     }
     if (deadline === undefined) this.deadlines.delete(entry.slot);
     else this.deadlines.set(entry.slot, deadline);
