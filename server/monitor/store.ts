@@ -62,6 +62,16 @@ function small(x: number): number {
   return i === x ? i : x;
 }
 
+/** The whole units of `t` (see `TIME_UNIT`). */
+function highPart(t: Millis): number {
+  return small(Math.floor(t / TIME_UNIT));
+}
+
+/** What `t` holds beyond `high` whole units. */
+function lowPart(t: Millis, high: number): number {
+  return small(t - high * TIME_UNIT);
+}
+
 /**
  * One session: its record's fields, L and its slot, in one object. A due session or a beat
  * then costs one cold object at a million sessions, where a holder pointing to a separate
@@ -94,12 +104,10 @@ class Entry implements StoredSession, SessionRecord {
     this.connected = r.connected;
     this.pause = r.pause;
     this.status = r.status;
-    const registeredHi = Math.floor(r.registeredAt / TIME_UNIT);
-    this.registeredHi = small(registeredHi);
-    this.registeredLo = small(r.registeredAt - registeredHi * TIME_UNIT);
-    const beatHi = Math.floor(lastBeat / TIME_UNIT);
-    this.beatHi = small(beatHi);
-    this.beatLo = small(lastBeat - beatHi * TIME_UNIT);
+    this.registeredHi = highPart(r.registeredAt);
+    this.registeredLo = lowPart(r.registeredAt, this.registeredHi);
+    this.beatHi = highPart(lastBeat);
+    this.beatLo = lowPart(lastBeat, this.beatHi);
     this.slot = slot;
   }
 
@@ -116,9 +124,8 @@ class Entry implements StoredSession, SessionRecord {
   }
 
   setLastBeat(at: Millis): void {
-    const hi = Math.floor(at / TIME_UNIT);
-    this.beatHi = small(hi);
-    this.beatLo = small(at - hi * TIME_UNIT);
+    this.beatHi = highPart(at);
+    this.beatLo = lowPart(at, this.beatHi);
   }
 
   /** Takes a new record of this session (same tenant and id). */
@@ -126,9 +133,8 @@ class Entry implements StoredSession, SessionRecord {
     // A cluster node may learn of a newer registration of the same id.
     const registered = r.registeredAt;
     if (registered !== this.registeredAt) {
-      const hi = Math.floor(registered / TIME_UNIT);
-      this.registeredHi = small(hi);
-      this.registeredLo = small(registered - hi * TIME_UNIT);
+      this.registeredHi = highPart(registered);
+      this.registeredLo = lowPart(registered, this.registeredHi);
     }
     this.agentType = r.agentType;
     this.policy = r.policy;
