@@ -11,10 +11,10 @@ import {
   FAST,
   SLOW,
   sleep,
+  gatewaysFor,
   startGateway,
   until,
   type SocketControl,
-  type TestGateway,
 } from './gateway-harness.js';
 import { Relay } from './relay.js';
 
@@ -34,21 +34,7 @@ async function relayTo(port: number): Promise<Relay> {
   return relay;
 }
 
-async function gatewayFor(config = FAST, extra: { port?: number; store?: MemoryStore } = {}) {
-  const g = await startGateway({ config, ...extra });
-  cleanup.push(() => g.close());
-  return g;
-}
-
-/** Every transition of the gateway, in process. */
-function record(g: TestGateway): Transition[] {
-  const seen: Transition[] = [];
-  cleanup.push(g.gateway.events.subscribe((t) => seen.push(t)));
-  return seen;
-}
-
-const kinds = (list: Transition[], session: string) =>
-  list.filter((t) => t.session === session).map((t) => t.kind);
+const { gatewayFor, record, kinds } = gatewaysFor(cleanup);
 
 /**
  * One session, ended by the bye of a second connection. Whether the gateway handled the

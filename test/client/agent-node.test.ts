@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AgentClient, PulsegateError, type Transition } from '../../client/index.js';
+import { AgentClient, PulsegateError } from '../../client/index.js';
 import { MemoryStore } from '../../server/monitor/store.js';
 import {
   agentToken,
@@ -9,31 +9,17 @@ import {
   dashboardToken,
   FAST,
   sleep,
+  gatewaysFor,
   startGateway,
   until,
   type SocketControl,
-  type TestGateway,
 } from './gateway-harness.js';
 
 /* The Node agent client against the real gateway, over real sockets on 127.0.0.1 (FAST). */
 
 const cleanup = cleanupAfterEach();
 
-async function gatewayFor(config = FAST, extra: { port?: number; store?: MemoryStore } = {}) {
-  const g = await startGateway({ config, ...extra });
-  cleanup.push(() => g.close());
-  return g;
-}
-
-/** Every transition of the gateway, in process. */
-function record(g: TestGateway): Transition[] {
-  const seen: Transition[] = [];
-  cleanup.push(g.gateway.events.subscribe((t) => seen.push(t)));
-  return seen;
-}
-
-const kinds = (list: Transition[], session: string) =>
-  list.filter((t) => t.session === session).map((t) => t.kind);
+const { gatewayFor, record, kinds } = gatewaysFor(cleanup);
 
 function agent(options: ConstructorParameters<typeof AgentClient>[0]): AgentClient {
   const client = new AgentClient({ random: () => 0, ...options });

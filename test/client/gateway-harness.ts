@@ -39,6 +39,39 @@ export function cleanupAfterEach(): (() => Promise<void> | void)[] {
   return cleanup;
 }
 
+/** The gateway's transitions as the SDK reports them (the in-process stream's type). */
+type GatewayTransition = Parameters<Parameters<Gateway['events']['subscribe']>[0]>[0];
+
+/**
+ * Gateways for one test file, each closed after its test (`cleanup`), and what they emit.
+ *
+ * @example
+ * ```ts
+ * const { gatewayFor, record, kinds } = gatewaysFor(cleanupAfterEach());
+ * const seen = record(await gatewayFor());
+ * ```
+ */
+export function gatewaysFor(cleanup: (() => Promise<void> | void)[]) {
+  return {
+    async gatewayFor(
+      config: Partial<GatewayConfig> = FAST,
+      extra: { port?: number; store?: SessionStore } = {},
+    ): Promise<TestGateway> {
+      const g = await startGateway({ config, ...extra });
+      cleanup.push(() => g.close());
+      return g;
+    },
+    /** Every transition of the gateway, in process. */
+    record(g: TestGateway): GatewayTransition[] {
+      const seen: GatewayTransition[] = [];
+      cleanup.push(g.gateway.events.subscribe((t) => seen.push(t)));
+      return seen;
+    },
+    kinds: (list: readonly GatewayTransition[], session: string) =>
+      list.filter((t) => t.session === session).map((t) => t.kind),
+  };
+}
+
 export async function startGateway(
   options: {
     config?: Partial<GatewayConfig>;
