@@ -1,8 +1,7 @@
-import { connect, type Socket as NetSocket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { connectDashboard } from '../support/dashboard-socket.js';
 import { startHarness, type Harness, type LogLine } from '../support/harness.js';
+import { stalledDashboard } from '../support/stalled-dashboard.js';
 import { dashboardToken } from '../support/tokens.js';
 
 /**
@@ -19,25 +18,6 @@ const SESSIONS = 100;
 /** Tenant `big`: a snapshot and a `list` ack of about 390 KB each, over the limit. */
 const BIG = 1_000;
 const CUT = 'dashboard disconnected: reads too slowly';
-
-/** A raw Engine.IO WebSocket dashboard whose TCP socket stops reading once it is accepted. */
-async function stalledDashboard(port: number, token: string) {
-  let tcp: NetSocket | undefined;
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`, {
-    createConnection: () => (tcp = connect({ port, host: '127.0.0.1' })),
-  });
-  ws.on('error', () => {});
-  await new Promise<void>((resolve, reject) => {
-    ws.on('message', (data) => {
-      const text = data.toString();
-      if (text.startsWith('0')) ws.send(`40/dashboard,${JSON.stringify({ token })}`);
-      if (text.startsWith('42/dashboard,["snapshot"')) resolve();
-      if (text.startsWith('44/dashboard')) reject(new Error(text));
-    });
-  });
-  tcp?.pause();
-  return { ws, tcp };
-}
 
 /** A raw Engine.IO polling dashboard: `get` polls, `post` sends packets. */
 async function pollingDashboard(baseUrl: string, token: string) {

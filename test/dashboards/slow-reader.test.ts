@@ -1,34 +1,8 @@
-import { connect, type Socket as NetSocket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { connectDashboard } from '../support/dashboard-socket.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { stalledDashboard } from '../support/stalled-dashboard.js';
 import { dashboardToken } from '../support/tokens.js';
-
-/**
- * A dashboard that stops reading: a raw Engine.IO WebSocket whose TCP socket is paused
- * once the namespace accepted it, so the gateway's writes back up.
- */
-async function stalledDashboard(
-  port: number,
-  token: string,
-): Promise<{ ws: WebSocket; tcp: NetSocket | undefined }> {
-  let tcp: NetSocket | undefined;
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`, {
-    createConnection: () => (tcp = connect({ port, host: '127.0.0.1' })),
-  });
-  ws.on('error', () => {});
-  await new Promise<void>((resolve, reject) => {
-    ws.on('message', (data) => {
-      const text = data.toString();
-      if (text.startsWith('0')) ws.send(`40/dashboard,${JSON.stringify({ token })}`);
-      if (text.startsWith('42/dashboard,["snapshot"')) resolve();
-      if (text.startsWith('44/dashboard')) reject(new Error(text));
-    });
-  });
-  tcp?.pause();
-  return { ws, tcp };
-}
 
 describe('a dashboard that reads too slowly', () => {
   let h: Harness;
