@@ -34,6 +34,10 @@ export interface Limits {
   readonly upgradeRatePerIp: number;
   /** ... after a burst of this many; past it, 429 with `Retry-After`. */
   readonly upgradeBurstPerIp: number;
+  /** HTTP API requests per second per caller (tenant and `sub`), refilled continuously ... */
+  readonly httpRatePerSecond: number;
+  /** ... after a burst of this many; past it, 429 with `Retry-After`. */
+  readonly httpRateBurst: number;
   /** Dashboard commands per second per connection, refilled continuously ... */
   readonly dashboardRatePerSecond: number;
   /** ... after a burst of this many; past it, the ack is `rate_limited`. */
@@ -54,10 +58,15 @@ export const DEFAULT_LIMITS: Limits = {
   shutdownSpreadMs: 3_000,
   maxHeaderBytes: 16 * 1024,
   maxHeaders: 100,
-  upgradeRatePerIp: 200,
-  upgradeBurstPerIp: 1_000,
-  dashboardRatePerSecond: 50,
-  dashboardRateBurst: 200,
+  // One client address may open a whole process's worth of sockets (20,000 open files) at
+  // once: a test rig or a NAT opens thousands from one address, and each socket is bounded
+  // by its own limits anyway; what this stops is a reconnect storm without end.
+  upgradeRatePerIp: 1_000,
+  upgradeBurstPerIp: 20_000,
+  httpRatePerSecond: 500,
+  httpRateBurst: 1_000,
+  dashboardRatePerSecond: 200,
+  dashboardRateBurst: 1_000,
 };
 
 export type BeatVia = 'message' | 'ping' | 'http' | 'connect';

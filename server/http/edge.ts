@@ -44,8 +44,8 @@ export function installHttpEdge(
     metrics: options.metrics,
     maxBodyBytes: limits.maxPayloadBytes,
     rateLimiter: new RateLimiter({
-      ratePerSecond: limits.ratePerSecond,
-      burst: limits.rateBurst,
+      ratePerSecond: limits.httpRatePerSecond,
+      burst: limits.httpRateBurst,
       maxKeys: MAX_RATE_KEYS,
       clock,
     }),

@@ -110,6 +110,28 @@ describe('one server, every edge', () => {
     expect(await upgradeStatus(`${gw.ws}/v1/agent`, auth)).toBe(101);
   });
 
+  it('admits thousands of agents from one address with the default limits', async () => {
+    // The contract's timing budget is for 10,000 live sessions; a test rig or a NAT opens
+    // them from one address, and the per-address limit must not refuse them (it once did
+    // past 1,000).
+    const gw = await start();
+    const n = 1_500;
+    const tokens = await Promise.all(
+      Array.from({ length: n }, (_, i) => agentToken(`crowd-${i}`, 'worker')),
+    );
+    let welcomed = 0;
+    for (let i = 0; i < n; i += 250) {
+      const wave = tokens.slice(i, i + 250).map((token) =>
+        openAgent(`${gw.ws}/v1/agent`, { authorization: `Bearer ${token}` }).then(({ welcome }) => {
+          if (welcome['type'] === 'welcome') welcomed++;
+        }),
+      );
+      await Promise.all(wave);
+    }
+    expect(welcomed).toBe(n);
+    expect(gw.gateway.monitor.registeredCount).toBe(n);
+  });
+
   it('brings an agent to a dashboard and to in-process subscribers', async () => {
     const gw = await start();
     const seen: Transition[] = [];

@@ -347,7 +347,7 @@ describe('/v1/sessions routes', () => {
   });
 
   it('rate limits a caller with 429', async () => {
-    await start({ limits: { rateBurst: 3, ratePerSecond: 1 } });
+    await start({ limits: { httpRateBurst: 3, httpRatePerSecond: 1 } });
     const token = await dashboardToken('sessions:read');
     const statuses: number[] = [];
     for (let i = 0; i < 5; i += 1) statuses.push((await call('GET', '/v1/sessions', token)).status);
