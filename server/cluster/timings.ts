@@ -24,7 +24,7 @@ export interface ClusterTimings {
 }
 
 export const DEFAULT_TIMINGS: ClusterTimings = {
-  flushMs: 250,
+  flushMs: 50,
   aliveMs: 500,
   ttlMs: 2_000,
   reapMs: 500,
