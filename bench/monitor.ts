@@ -5,14 +5,8 @@
 import { loadavg } from 'node:os';
 import { figure, type Figure } from './lib/result.js';
 import { scaled } from './lib/scale.js';
-import {
-  makeIds,
-  measureCore,
-  measureDue,
-  measureSeed,
-  warmUpDuePath,
-  type DueFigures,
-} from './monitor/core.js';
+import { makeIds, measureCore, measureSeed } from './monitor/core.js';
+import { duePerInterval } from './monitor/due.js';
 import { measurePythonSeed } from './monitor/python-seed.js';
 import { memoryPerSession } from './monitor/memory.js';
 import { coreLateness, sweepLateness } from './monitor/lateness.js';
@@ -22,8 +16,6 @@ const SIZES = [100_000, 1_000_000].map((n) => scaled(n, 1_000));
 const LARGEST = SIZES[SIZES.length - 1];
 const SEED = 'seed sweep (Map, sweep every C)';
 const PYTHON_SEED = 'the seed itself (bench/seed/heartbeat.py)';
-const DUE_RUNS = 3;
-
 /** One baseline's figures at one size, beside the core's. */
 interface Baseline {
   readonly name: string;
@@ -35,24 +27,6 @@ interface Baseline {
   readonly memory?: number;
 }
 
-/**
- * The least of each figure over `DUE_RUNS` runs, each on fresh sessions: on a shared machine
- * noise only ever adds, and the seed's own sweep (bench/seed/sweep.py) is taken the same way.
- */
-async function measureDueLeast(ids: readonly string[]): Promise<DueFigures> {
-  const runs: DueFigures[] = [];
-  for (let r = 0; r < DUE_RUNS; r++) runs.push(await measureDue(ids));
-  const pick = (f: (d: DueFigures) => number) => Math.min(...runs.map(f));
-  return {
-    n: ids.length,
-    due: runs[0]?.due ?? 0,
-    core: pick((d) => d.core),
-    sweep: pick((d) => d.sweep),
-    idleCore: pick((d) => d.idleCore),
-    idleSweep: pick((d) => d.idleSweep),
-  };
-}
-
 export async function runMonitor(): Promise<Figure[]> {
   const figures: Figure[] = [];
   const load = () =>
@@ -60,9 +34,6 @@ export async function runMonitor(): Promise<Figure[]> {
       .map((x) => x.toFixed(1))
       .join(' ');
   console.log(`load average at start: ${load()}`);
-  // The due path runs only in the measured interval: compile it first.
-  warmUpDuePath();
-  await measureDue(makeIds(20_000));
   for (const n of SIZES) {
     const ids = makeIds(n);
     const seed = measureSeed(ids);
@@ -70,7 +41,9 @@ export async function runMonitor(): Promise<Figure[]> {
     const coreMemory = memoryPerSession('core', n);
     const seedMemory = memoryPerSession('seed', n);
     const bytesPerId = coreMemory.id;
-    const due = await measureDueLeast(ids);
+    // Each in a fresh process, as a gateway's heap holds its own sessions only (due.ts).
+    const coreDue = duePerInterval('core', n);
+    const seedDue = duePerInterval('seed', n);
     const python = measurePythonSeed(n);
     const at1M = (target: string) => (n === LARGEST ? target : undefined);
     // Two baselines: the seed ported to JavaScript (charitably: see seed-sweep.ts), and the
@@ -80,8 +53,8 @@ export async function runMonitor(): Promise<Figure[]> {
         name: SEED,
         register: seed.register,
         beat: seed.beat,
-        dueMs: due.sweep,
-        idleMs: due.idleSweep,
+        dueMs: seedDue.dueMs,
+        idleMs: seedDue.idleMs,
         memory: seedMemory.session,
       },
     ];
@@ -109,10 +82,10 @@ export async function runMonitor(): Promise<Figure[]> {
           'CPU over one check interval, 1% due',
           'ms',
           n,
-          due.core,
+          coreDue.dueMs,
           base(b.dueMs, at1M('ratio <= 0.01')),
         ),
-        figure('CPU over one check interval, none due', 'ms', n, due.idleCore, base(b.idleMs)),
+        figure('CPU over one check interval, none due', 'ms', n, coreDue.idleMs, base(b.idleMs)),
       );
       if (b.memory !== undefined) {
         figures.push(
@@ -140,7 +113,7 @@ export async function runMonitor(): Promise<Figure[]> {
     console.log(
       `n=${n}: core: register ${core.register.toFixed(0)} ns, beat ${core.beat.toFixed(0)} ns, ` +
         `${coreMemory.session.toFixed(0)} B/session (+${bytesPerId.toFixed(0)} B id), ` +
-        `1% due ${due.core.toFixed(2)} ms, none due ${due.idleCore.toFixed(3)} ms`,
+        `1% due ${coreDue.dueMs.toFixed(2)} ms, none due ${coreDue.idleMs.toFixed(3)} ms`,
     );
   }
   console.log(`load average before the real-timer run: ${load()}`);

@@ -124,50 +124,104 @@ export function measureSeed(ids: readonly string[]): CoreFigures {
   return measure(ids, seedSubject);
 }
 
+/** The two subjects of the due interval: the core, and the JavaScript port of the sweep. */
+export type DueSubject = 'core' | 'seed';
+
 /**
- * Runs the due path of both until the JIT has compiled it, in both shapes it takes: sessions
- * that fall due one per wake-up (30,000 silent sessions registered 1 ms apart, three
- * times) and many at one instant (30,000 registered at once), each through warning, missed
- * and timeout: 360,000 dues over 270,000 wake-ups, and as many sweeps for the baseline. A
- * measured interval at 100,000 sessions holds only 1,000 due sessions, each in its own
- * wake-up: without this, most of them ran before the JIT had compiled the wake-up (seen:
- * 4-10 us per due), and V8 keeps improving that path over the first 100,000-200,000
- * wake-ups (2 us, then 1 us, then 0.5 us per due on a small heap). What a gateway whose
- * due path runs all day pays is the last figure.
+ * One subject's due path, in the shape the measured interval needs: `silent(id)` makes a
+ * session that will not beat again, `advance(ms)` moves time, and `interval(end)` is the
+ * work the subject does for the check interval ending at `end` (the core's wake-ups over
+ * it, the sweep's one pass at its end). `warnings` counts the `warning`s seen.
  */
-export function warmUpDuePath(): void {
+interface DueRig {
+  register(id: string): void;
+  beat(id: string): void;
+  tick(ms: number): void;
+  /** The subject's work for the check interval that ends `ms` from now. */
+  interval(ms: number): void;
+  readonly warnings: number;
+  readonly size: number;
+}
+
+function dueRig(kind: DueSubject): DueRig {
+  if (kind === 'core') {
+    const core = coreSubject();
+    let warnings = 0;
+    core.monitor.subscribe((t) => {
+      if (t.kind === 'warning') warnings++;
+    });
+    return {
+      ...core,
+      interval: (ms) => core.tick(ms),
+      get warnings() {
+        return warnings;
+      },
+      get size() {
+        return core.monitor.registeredCount;
+      },
+    };
+  }
+  const seed = seedSubject();
+  let now = T0;
+  let warnings = 0;
+  seed.seed.onWarning = () => {
+    warnings++;
+  };
+  return {
+    register: seed.register,
+    beat: seed.beat,
+    tick: (ms) => {
+      now += ms;
+      seed.tick(ms);
+    },
+    // The seed's test is `now - last > timeout`: its sweep runs 1 ms past the interval's
+    // end, and finds there everything that fell due in it.
+    interval: (ms) => {
+      now += ms;
+      seed.tick(ms);
+      seed.seed.sweep(now + 1);
+    },
+    get warnings() {
+      return warnings;
+    },
+    get size() {
+      return seed.seed.sessions.size;
+    },
+  };
+}
+
+/**
+ * Runs one subject's due path until the JIT has compiled it, in both shapes it takes:
+ * sessions that fall due one per wake-up (30,000 silent sessions registered 1 ms apart,
+ * three times) and many at one instant (30,000 registered at once), each through warning,
+ * missed and timeout: 360,000 dues over 270,000 wake-ups, and as many sweeps for the
+ * baseline. A measured interval at 100,000 sessions holds only 1,000 due sessions, each in
+ * its own wake-up: without this, most of them ran before the JIT had compiled the wake-up
+ * (seen: 4-10 us per due). What a gateway whose due path runs all day pays is the last
+ * figure.
+ */
+export function warmUpDuePath(kind: DueSubject): void {
   const ids = makeIds(30_000);
   for (const spread of [true, true, true, false]) {
-    const core = coreSubject();
-    const seed = seedSubject();
-    for (const s of [core, seed]) {
-      for (const id of ids) {
-        if (spread) s.tick(1);
-        s.register(id);
-      }
+    const rig = dueRig(kind);
+    for (const id of ids) {
+      if (spread) rig.tick(1);
+      rig.register(id);
     }
     const span = spread ? ids.length : 0;
-    for (let k = 0; k < 4; k++) {
-      core.tick(POLICY.timeoutMs + span);
-      seed.tick(POLICY.timeoutMs + span);
-      seed.seed.sweep(T0 + (k + 1) * (POLICY.timeoutMs + span) + span + 1);
-    }
-    if (core.monitor.registeredCount !== 0 || seed.seed.sessions.size !== 0) {
-      throw new Error('warm-up: every silent session should have timed out');
-    }
+    for (let k = 0; k < 4; k++) rig.interval(POLICY.timeoutMs + span);
+    if (rig.size !== 0) throw new Error('warm-up: every silent session should have timed out');
   }
 }
 
 export interface DueFigures {
   readonly n: number;
+  /** The sessions that fell due in the measured interval. */
   readonly due: number;
-  /** ms of CPU over the interval: the core's wake-ups. */
-  readonly core: number;
-  /** ms of CPU over the interval: the baseline's one sweep. */
-  readonly sweep: number;
-  /** The same over an interval in which nothing falls due. */
-  readonly idleCore: number;
-  readonly idleSweep: number;
+  /** ms of CPU over the interval in which 1% fall due. */
+  readonly dueMs: number;
+  /** ms of CPU over an interval in which nothing falls due. */
+  readonly idleMs: number;
 }
 
 /**
@@ -176,62 +230,36 @@ export interface DueFigures {
  * core's cost is its wake-ups over that interval; the baseline's is the one sweep the seed
  * runs per interval, which finds the same 1%.
  */
-export async function measureDue(ids: readonly string[]): Promise<DueFigures> {
+export async function measureDue(kind: DueSubject, ids: readonly string[]): Promise<DueFigures> {
   const n = ids.length;
   const spread = POLICY.checkIntervalMs;
-  const silent = (i: number) => i % 100 === 0;
-
-  const core = coreSubject();
-  let coreWarnings = 0;
-  core.monitor.subscribe((t) => {
-    if (t.kind === 'warning') coreWarnings++;
-  });
-  const seed = seedSubject();
-  let seedWarnings = 0;
-  seed.seed.onWarning = () => {
-    seedWarnings++;
-  };
-  for (const s of [core, seed]) {
-    const perMs = Math.ceil(n / spread);
-    for (let i = 0; i < n; i++) {
-      if (i % perMs === 0) s.tick(1);
-      s.register(ids[i] as string);
-    }
-    s.tick(10_000 - spread);
-    for (let i = 0; i < n; i++) {
-      if (i % perMs === 0) s.tick(1);
-      if (!silent(i)) s.beat(ids[i] as string);
-    }
+  const rig = dueRig(kind);
+  const perMs = Math.ceil(n / spread);
+  for (let i = 0; i < n; i++) {
+    if (i % perMs === 0) rig.tick(1);
+    rig.register(ids[i] as string);
   }
-  // Both stand at T0 + 15 s: nothing falls due before T0 + 30 s, three check intervals in
-  // which the seed sweeps anyway. The least of three, against the noise of a shared machine.
-  let idleCore = Number.POSITIVE_INFINITY;
-  let idleSweep = Number.POSITIVE_INFINITY;
+  rig.tick(10_000 - spread);
+  for (let i = 0; i < n; i++) {
+    if (i % perMs === 0) rig.tick(1);
+    if (i % 100 !== 0) rig.beat(ids[i] as string);
+  }
+  // At T0 + 15 s: nothing falls due before T0 + 30 s, three check intervals in which the
+  // seed sweeps anyway. The least of three, against the noise of a shared machine.
+  let idleMs = Number.POSITIVE_INFINITY;
   for (let k = 1; k <= 3; k++) {
     await settle();
     const mark = cpuNs();
-    core.tick(POLICY.checkIntervalMs);
-    idleCore = Math.min(idleCore, nsSince(mark) / 1e6);
-    await settle();
-    const sweepMark = cpuNs();
-    seed.seed.sweep(T0 + 15_000 + k * POLICY.checkIntervalMs);
-    idleSweep = Math.min(idleSweep, nsSince(sweepMark) / 1e6);
+    rig.interval(POLICY.checkIntervalMs);
+    idleMs = Math.min(idleMs, nsSince(mark) / 1e6);
   }
   // The silent sessions fall due in (T0 + 30 s, T0 + 35 s].
   await settle();
-  let start = cpuNs();
-  core.tick(POLICY.checkIntervalMs);
-  const coreMs = nsSince(start) / 1e6;
-
-  await settle();
-  start = cpuNs();
-  // The seed's test is `now - last > timeout`: 1 ms past the interval finds all of them.
-  seed.seed.sweep(T0 + POLICY.timeoutMs + POLICY.checkIntervalMs + 1);
-  const sweepMs = nsSince(start) / 1e6;
-  if (coreWarnings !== seedWarnings || coreWarnings !== Math.ceil(n / 100)) {
-    throw new Error(
-      `due: core ${coreWarnings} warnings, sweep ${seedWarnings}, expected ${n / 100}`,
-    );
+  const start = cpuNs();
+  rig.interval(POLICY.checkIntervalMs);
+  const dueMs = nsSince(start) / 1e6;
+  if (rig.warnings !== Math.ceil(n / 100)) {
+    throw new Error(`due (${kind}): ${rig.warnings} warnings, expected ${Math.ceil(n / 100)}`);
   }
-  return { n, due: coreWarnings, core: coreMs, sweep: sweepMs, idleCore, idleSweep };
+  return { n, due: rig.warnings, dueMs, idleMs };
 }
