@@ -16,6 +16,7 @@ const SIZES = [100_000, 1_000_000].map((n) => scaled(n, 1_000));
 const LARGEST = SIZES[SIZES.length - 1];
 const SEED = 'seed sweep (Map, sweep every C)';
 const PYTHON_SEED = 'the seed itself (bench/seed/heartbeat.py)';
+
 /** One baseline's figures at one size, beside the core's. */
 interface Baseline {
   readonly name: string;

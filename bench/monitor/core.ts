@@ -128,16 +128,15 @@ export function measureSeed(ids: readonly string[]): CoreFigures {
 export type DueSubject = 'core' | 'seed';
 
 /**
- * One subject's due path, in the shape the measured interval needs: `silent(id)` makes a
- * session that will not beat again, `advance(ms)` moves time, and `interval(end)` is the
- * work the subject does for the check interval ending at `end` (the core's wake-ups over
- * it, the sweep's one pass at its end). `warnings` counts the `warning`s seen.
+ * One subject as the due interval drives it: `tick(ms)` only moves time (the core's
+ * wake-ups run on the way), `interval(ms)` is the subject's work for the check interval
+ * that ends `ms` from now (the core's wake-ups over it, the sweep's one pass at its end),
+ * `warnings` counts the `warning`s seen and `size` the sessions left.
  */
 interface DueRig {
   register(id: string): void;
   beat(id: string): void;
   tick(ms: number): void;
-  /** The subject's work for the check interval that ends `ms` from now. */
   interval(ms: number): void;
   readonly warnings: number;
   readonly size: number;
