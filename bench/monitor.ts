@@ -5,7 +5,7 @@
 import { loadavg } from 'node:os';
 import { figure, type Figure } from './lib/result.js';
 import { scaled } from './lib/scale.js';
-import { makeIds, measureCore, measureSeed } from './monitor/core.js';
+import { makeIds, measureCore, measureSeed, type DueFigures } from './monitor/core.js';
 import { duePerInterval } from './monitor/due.js';
 import { measurePythonSeed } from './monitor/python-seed.js';
 import { memoryPerSession } from './monitor/memory.js';
@@ -26,6 +26,11 @@ interface Baseline {
   readonly idleMs: number;
   /** B per session, ids excluded (measured for the JavaScript port only). */
   readonly memory?: number;
+}
+
+/** The runs behind a least-of figure, for the log. */
+function runsOf(d: DueFigures): string {
+  return (d.runs ?? [d.dueMs]).map((ms) => ms.toFixed(2)).join(' / ');
 }
 
 export async function runMonitor(): Promise<Figure[]> {
@@ -114,7 +119,8 @@ export async function runMonitor(): Promise<Figure[]> {
     console.log(
       `n=${n}: core: register ${core.register.toFixed(0)} ns, beat ${core.beat.toFixed(0)} ns, ` +
         `${coreMemory.session.toFixed(0)} B/session (+${bytesPerId.toFixed(0)} B id), ` +
-        `1% due ${coreDue.dueMs.toFixed(2)} ms, none due ${coreDue.idleMs.toFixed(3)} ms`,
+        `1% due ${coreDue.dueMs.toFixed(2)} ms (runs ${runsOf(coreDue)}, the sweep's ${runsOf(seedDue)}), ` +
+        `none due ${coreDue.idleMs.toFixed(3)} ms`,
     );
   }
   console.log(`load average before the real-timer run: ${load()}`);

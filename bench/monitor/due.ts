@@ -1,6 +1,7 @@
 /**
  * The CPU of one check interval in which 1% of the sessions fall due, for one subject, in a
- * fresh process: `node --expose-gc due.js core|seed N` prints the least of `DUE_RUNS` runs.
+ * fresh process: `node --expose-gc due.js core|seed N` prints one run's figures, and
+ * `duePerInterval` keeps the least of `DUE_RUNS` such processes.
  *
  * Why a process of its own: a gateway's heap holds its own sessions only. Measured in one
  * process, each side's interval paid for the other's million sessions in the same heap
@@ -17,7 +18,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { makeIds, measureDue, warmUpDuePath, type DueFigures, type DueSubject } from './core.js';
+import { makeIds, measureDue, type DueFigures, type DueSubject } from './core.js';
 
 const SELF = fileURLToPath(import.meta.url);
 /** On a shared machine noise only ever adds: the least of three, as `sweep.py` keeps. */
@@ -25,15 +26,12 @@ const DUE_RUNS = 3;
 /** The gateway's young generation (`npm start`), kept at that size through `settle`. */
 const YOUNG_GENERATION = ['--max-semi-space-size=8', '--min-semi-space-size=8'];
 
-/** The least of `DUE_RUNS` runs of `kind`'s due interval at `n` sessions, from a child. */
-export function duePerInterval(kind: DueSubject, n: number): DueFigures {
+/** One run of `kind`'s due interval at `n` sessions, in a fresh child process. */
+function dueInChild(kind: DueSubject, n: number): DueFigures {
   const child = spawnSync(
     process.execPath,
     ['--expose-gc', ...YOUNG_GENERATION, SELF, kind, String(n)],
-    {
-      encoding: 'utf8',
-      maxBuffer: 1 << 20,
-    },
+    { encoding: 'utf8', maxBuffer: 1 << 20 },
   );
   if (child.status !== 0) throw new Error(`due child (${kind}) failed: ${child.stderr}`);
   const parsed: unknown = JSON.parse(child.stdout);
@@ -45,26 +43,22 @@ export function duePerInterval(kind: DueSubject, n: number): DueFigures {
   return { n, due, dueMs, idleMs };
 }
 
-async function main(kind: DueSubject, n: number): Promise<void> {
-  // The due path runs only in the measured interval: compile it first, and once more on a
-  // small rig, so that the first measured run is not the first of its kind either.
-  warmUpDuePath(kind);
-  await measureDue(kind, makeIds(20_000));
-  const ids = makeIds(n);
+/** The least of `DUE_RUNS` runs of `kind`'s due interval at `n` sessions, each in a child. */
+export function duePerInterval(kind: DueSubject, n: number): DueFigures {
   const runs: DueFigures[] = [];
-  for (let r = 0; r < DUE_RUNS; r++) runs.push(await measureDue(kind, ids));
+  for (let r = 0; r < DUE_RUNS; r++) runs.push(dueInChild(kind, n));
   const least = (f: (d: DueFigures) => number) => Math.min(...runs.map(f));
-  process.stdout.write(
-    JSON.stringify({
-      due: runs[0]?.due ?? 0,
-      dueMs: least((d) => d.dueMs),
-      idleMs: least((d) => d.idleMs),
-      runs: runs.map((d) => d.dueMs),
-    }),
-  );
+  return {
+    n,
+    due: runs[0]?.due ?? 0,
+    dueMs: least((d) => d.dueMs),
+    idleMs: least((d) => d.idleMs),
+    runs: runs.map((d) => d.dueMs),
+  };
 }
 
 if (process.argv[1] === SELF) {
   const kind = process.argv[2] === 'seed' ? 'seed' : 'core';
-  await main(kind, Number(process.argv[3] ?? 1000));
+  const figures = await measureDue(kind, makeIds(Number(process.argv[3] ?? 1000)));
+  process.stdout.write(JSON.stringify(figures));
 }
