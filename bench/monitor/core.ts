@@ -85,11 +85,12 @@ function coreSubject(): Subject & { monitor: HeartbeatMonitor } {
   };
 }
 
-function seedSubject(): Subject & { seed: SeedSweepMonitor } {
+function seedSubject(): Subject & { seed: SeedSweepMonitor; now(): number } {
   let now = T0;
   const seed = new SeedSweepMonitor(POLICY.timeoutMs, POLICY.maxMissedBeats);
   return {
     seed,
+    now: () => now,
     register: (id) => seed.register(id, 'agent', now),
     beat: (id) => seed.beat(id, now),
     tick: (ms) => {
@@ -161,24 +162,17 @@ function dueRig(kind: DueSubject): DueRig {
     };
   }
   const seed = seedSubject();
-  let now = T0;
   let warnings = 0;
   seed.seed.onWarning = () => {
     warnings++;
   };
   return {
-    register: seed.register,
-    beat: seed.beat,
-    tick: (ms) => {
-      now += ms;
-      seed.tick(ms);
-    },
+    ...seed,
     // The seed's test is `now - last > timeout`: its sweep runs 1 ms past the interval's
     // end, and finds there everything that fell due in it.
     interval: (ms) => {
-      now += ms;
       seed.tick(ms);
-      seed.seed.sweep(now + 1);
+      seed.seed.sweep(seed.now() + 1);
     },
     get warnings() {
       return warnings;
@@ -239,14 +233,23 @@ export async function measureDue(kind: DueSubject, ids: readonly string[]): Prom
   const rig = dueRig(kind);
   warmUpDuePath(rig);
   const warnings = rig.warnings;
-  const perMs = Math.ceil(n / spread);
+  // Session i registers, and beats, at ceil((i + 1) * spread / n) ms into its 5 s: every
+  // n spans exactly 5 s (a run of fewer than 5,000 sessions used to span fewer ms, and its
+  // silent sessions then fell due after the measured interval).
+  let elapsed = 0;
+  const keepPace = (i: number) => {
+    const at = Math.ceil(((i + 1) * spread) / n);
+    if (at > elapsed) rig.tick(at - elapsed);
+    elapsed = at;
+  };
   for (let i = 0; i < n; i++) {
-    if (i % perMs === 0) rig.tick(1);
+    keepPace(i);
     rig.register(ids[i] as string);
   }
   rig.tick(10_000 - spread);
+  elapsed = 0;
   for (let i = 0; i < n; i++) {
-    if (i % perMs === 0) rig.tick(1);
+    keepPace(i);
     if (i % 100 !== 0) rig.beat(ids[i] as string);
   }
   // At S + 15 s: nothing falls due before S + 30 s, three check intervals in which the
