@@ -16,8 +16,8 @@
  * sessions: 8-9 of the core's 17-18 ms, measured with `--trace-gc`. The children run with
  * the young generation `npm start` gives the gateway (8 MB semi-spaces), pinned there.
  */
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { figuresFromChild } from '../lib/child-figures.js';
 import { makeIds, measureDue, type DueFigures, type DueSubject } from './core.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -28,19 +28,13 @@ const YOUNG_GENERATION = ['--max-semi-space-size=8', '--min-semi-space-size=8'];
 
 /** One run of `kind`'s due interval at `n` sessions, in a fresh child process. */
 function dueInChild(kind: DueSubject, n: number): DueFigures {
-  const child = spawnSync(
-    process.execPath,
-    ['--expose-gc', ...YOUNG_GENERATION, SELF, kind, String(n)],
-    { encoding: 'utf8', maxBuffer: 1 << 20 },
+  const figures = figuresFromChild(
+    SELF,
+    [kind, String(n)],
+    ['due', 'dueMs', 'idleMs'],
+    ['--expose-gc', ...YOUNG_GENERATION],
   );
-  if (child.status !== 0) throw new Error(`due child (${kind}) failed: ${child.stderr}`);
-  const parsed: unknown = JSON.parse(child.stdout);
-  if (typeof parsed !== 'object' || parsed === null) throw new Error('due child: no result');
-  const { due, dueMs, idleMs } = parsed as Record<string, unknown>;
-  if (typeof due !== 'number' || typeof dueMs !== 'number' || typeof idleMs !== 'number') {
-    throw new Error('due child: bad result');
-  }
-  return { n, due, dueMs, idleMs };
+  return { n, ...figures };
 }
 
 /** The least of `DUE_RUNS` runs of `kind`'s due interval at `n` sessions, each in a child. */

@@ -3,8 +3,8 @@
  * can be collected in between: `node --expose-gc memory.js core|seed N` prints the heap
  * bytes per session after registering N sessions (their id strings made beforehand).
  */
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { figuresFromChild } from '../lib/child-figures.js';
 import { FakeClock, FakeScheduler } from '../../server/monitor/fake-time.js';
 import { HeartbeatMonitor } from '../../server/monitor/monitor.js';
 import { SeedSweepMonitor } from './seed-sweep.js';
@@ -30,24 +30,7 @@ export function memoryPerSession(
   kind: 'core' | 'seed',
   n: number,
 ): { session: number; id: number } {
-  const child = spawnSync(process.execPath, ['--expose-gc', SELF, kind, String(n)], {
-    encoding: 'utf8',
-  });
-  if (child.status !== 0) throw new Error(`memory child failed: ${child.stderr}`);
-  const parsed: unknown = JSON.parse(child.stdout);
-  if (
-    typeof parsed !== 'object' ||
-    parsed === null ||
-    !('session' in parsed) ||
-    !('id' in parsed)
-  ) {
-    throw new Error('memory child: no result');
-  }
-  const { session, id } = parsed;
-  if (typeof session !== 'number' || typeof id !== 'number') {
-    throw new Error('memory child: bad result');
-  }
-  return { session, id };
+  return figuresFromChild(SELF, [kind, String(n)], ['session', 'id']);
 }
 
 function main(kind: string, n: number): void {
