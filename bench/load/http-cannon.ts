@@ -1,7 +1,8 @@
 /**
  * A load-generator process for the HTTP beat route: autocannon with one token per
  * session and a few sessions per connection, so that no caller exceeds the gateway's
- * per-caller rate limit (50/s) and the figure measures the route, not the limiter.
+ * per-caller rate limit (`httpRatePerSecond`) and the figure measures the route, not the
+ * limiter.
  */
 import autocannon from 'autocannon';
 import type { JsonRecord } from '../../shared/record.js';

@@ -1,7 +1,8 @@
 /**
  * Synchronous figures of the monitor core on fake time, each beside the seed-style sweep
- * baseline measured the same way in the same process: register, beat, memory per session,
- * and the CPU spent over one check interval in which 1% of the sessions fall due.
+ * baseline measured the same way: register and beat (both in the bench's process), and the
+ * CPU spent over one check interval in which 1% of the sessions fall due (`measureDue`,
+ * which due.ts runs in a fresh process per run).
  */
 import { FakeClock, FakeScheduler } from '../../server/monitor/fake-time.js';
 import { HeartbeatMonitor } from '../../server/monitor/monitor.js';

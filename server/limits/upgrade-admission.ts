@@ -25,7 +25,7 @@ interface Bucket {
  *
  * @example
  * ```ts
- * const admission = new UpgradeAdmission({ ratePerSecond: 200, burst: 1000, clock });
+ * const admission = new UpgradeAdmission({ ratePerSecond: 1000, burst: 20_000, clock });
  * const wait = admission.admit(req);
  * if (wait > 0) refuse(429, { 'Retry-After': String(wait) });
  * ```

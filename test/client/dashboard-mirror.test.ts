@@ -75,11 +75,11 @@ async function heldDashboard(g: TestGateway, token: string) {
 describe('DashboardClient mirror', () => {
   it('equals GET /v1/sessions after 1,000 random operations on 100 agents and two reconnects', async () => {
     // Few retained events: the second, longer absence cannot be replayed (reset snapshot).
-    // One control token makes every HTTP call, faster than the default 50/s per caller now
-    // that verified tokens are cached: the limit is lifted, this test is about the mirror.
+    // One control token makes every HTTP call, as fast as verified tokens are cached: the
+    // per-caller limit is lifted, this test is about the mirror.
     const g = await startGateway({
       config: SLOW,
-      limits: { retainEvents: 40, retainMs: 1, ratePerSecond: 10_000, rateBurst: 10_000 },
+      limits: { retainEvents: 40, retainMs: 1, httpRatePerSecond: 10_000, httpRateBurst: 10_000 },
     });
     cleanup.push(() => g.close());
     const control = await dashboardToken();
