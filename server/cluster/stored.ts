@@ -1,5 +1,5 @@
 import { decodeRecord } from './codec.js';
-import { makeRecord, type SessionRecord } from '../monitor/record.js';
+import { recordWith, type SessionRecord } from '../monitor/record.js';
 import type { SharedSession } from './store.js';
 
 /**
@@ -48,18 +48,7 @@ export function withBeat(held: Held, lb: string | undefined, st: string | undefi
 
 /** The record with another status text (the same record when it is unchanged). */
 export function withStatus(r: SessionRecord, status: string | undefined): SessionRecord {
-  if (r.status === status) return r;
-  return makeRecord(
-    r.id,
-    r.tenant,
-    r.agentType,
-    r.policy,
-    r.registeredAt,
-    r.missedBeats,
-    r.connected,
-    r.pause,
-    status,
-  );
+  return r.status === status ? r : recordWith(r, r.missedBeats, r.pause, status);
 }
 
 /** A flat HGETALL reply (field, value, ...) as a map; non-strings are dropped. */

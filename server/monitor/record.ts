@@ -60,19 +60,32 @@ export function makeRecord(
   };
 }
 
-/** A copy of `r` that no store changes later: for keeping a session's state as it is now. */
-export function copyRecord(r: SessionRecord): SessionRecord {
+/**
+ * A new record of `r`'s session with the three fields that change between its events
+ * without a new registration: its missed beats, its pause and its status text.
+ */
+export function recordWith(
+  r: SessionRecord,
+  missedBeats: number,
+  pause: PauseInfo | undefined,
+  status: string | undefined,
+): SessionRecord {
   return makeRecord(
     r.id,
     r.tenant,
     r.agentType,
     r.policy,
     r.registeredAt,
-    r.missedBeats,
+    missedBeats,
     r.connected,
-    r.pause,
-    r.status,
+    pause,
+    status,
   );
+}
+
+/** A copy of `r` that no store changes later: for keeping a session's state as it is now. */
+export function copyRecord(r: SessionRecord): SessionRecord {
+  return recordWith(r, r.missedBeats, r.pause, r.status);
 }
 
 /** The live state of a record: paused wins over warning, warning over healthy. */

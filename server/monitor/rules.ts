@@ -1,6 +1,6 @@
 import { MAX_TEXT_LENGTH } from '../../shared/limits.js';
 import type { Actor, Policy, SessionState, TransitionKind } from '../../shared/session.js';
-import { makeRecord, stateOf, type SessionRecord } from './record.js';
+import { makeRecord, recordWith, stateOf, type SessionRecord } from './record.js';
 import type { MonitorTransition, Millis } from './types.js';
 
 /**
@@ -260,17 +260,7 @@ export function step(
  * directly rather than through `change`, so the wake-up's hot path makes no patch object.
  */
 function counting(r: SessionRecord, missedBeats: number): SessionRecord {
-  return makeRecord(
-    r.id,
-    r.tenant,
-    r.agentType,
-    r.policy,
-    r.registeredAt,
-    missedBeats,
-    r.connected,
-    undefined,
-    r.status,
-  );
+  return recordWith(r, missedBeats, undefined, r.status);
 }
 
 /**
