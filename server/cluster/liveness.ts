@@ -5,10 +5,11 @@ import type { ClusterTimings } from './timings.js';
 
 /**
  * This node's liveness and the reaping of dead ones: marks itself alive every `aliveMs`,
- * and every `reapMs` asks the store for one node not marked for `ttlMs` (one script call:
- * no sweep of sessions), adopting its sessions in batches. Nothing is judged while Redis is
- * away, nor for `graceMs` after it is back: every live node must have marked itself again
- * first, so an outage makes no node look dead.
+ * and every `reapMs`, once a mark of its own is answered, asks the store for one node not
+ * marked for `ttlMs` (one script call: no sweep of sessions), adopting its sessions in
+ * batches. Nothing is judged while Redis is
+ * away (connection lost, or not answering), nor for `graceMs` after it is back: every live
+ * node must have marked itself again first, so an outage makes no node look dead.
  */
 export class Liveness {
   private reachable = false;
@@ -39,6 +40,7 @@ export class Liveness {
     this.markAlive();
   }
 
+  /** Redis is away (or not answering): no marks, no reaping, until `up`. */
   down(): void {
     this.reachable = false;
   }
@@ -56,14 +58,21 @@ export class Liveness {
   };
 
   readonly reap = async (): Promise<void> => {
-    const { store, node, clock, timings, log } = this.options;
-    if (!this.reachable || !this.loaded || this.reaping || this.closed) return;
-    if (clock.now() - this.reachableSince < timings.graceMs) return;
+    const { store, node, timings, log } = this.options;
+    if (this.reaping || !this.mayReap()) return;
     this.reaping = true;
     try {
-      for (;;) {
+      // A reap is only ever sent just after Redis answered this node. Sent into a Redis
+      // that froze (SIGSTOP, a stuck host: the connection stays open) it would wait in the
+      // socket with this node's own marks before it, and run when Redis wakes up, possibly
+      // before the other nodes' waiting marks: they would all look dead. Once this mark is
+      // answered, Redis has read what the others sent meanwhile, marks included.
+      await store.alive(node);
+      // Asked again before every call: Redis may have been away meanwhile (grace again).
+      while (this.mayReap()) {
         const reaped = await store.reap(node, timings.ttlMs, timings.reapBatch);
         if (reaped === undefined) break;
+        // What Redis moved to this node is this node's, whenever the answer comes.
         if (reaped.sessions.length > 0) {
           log.info({ dead: reaped.dead, sessions: reaped.sessions.length }, 'dead node reaped');
           this.options.adopt(reaped.sessions);
@@ -75,6 +84,11 @@ export class Liveness {
       this.reaping = false;
     }
   };
+
+  private mayReap(): boolean {
+    if (!this.reachable || !this.loaded || this.closed) return false;
+    return this.options.clock.now() - this.reachableSince >= this.options.timings.graceMs;
+  }
 
   /** Leaving: marked dead at once, so that survivors take the rest within `reapMs`. */
   async leave(): Promise<void> {

@@ -17,6 +17,7 @@ import { OwnedSessions, ownerPumpHooks, type LossReason } from './owner.js';
 import { Liveness } from './liveness.js';
 import { Pump } from './pump.js';
 import { clusterClient } from './redis-client.js';
+import { RedisProbe } from './redis-probe.js';
 import { RedisClusterStore } from './redis-store.js';
 import type { StoredEvent } from './store.js';
 import { resolveTimings, type ClusterTimings } from './timings.js';
@@ -46,7 +47,10 @@ export interface ClusterNode {
   readonly id: string;
   readonly monitor: ClusterMonitor;
   readonly events: StreamEventLog;
-  /** False while Redis is unreachable (or before the first load): `/readyz` 503. */
+  /**
+   * False while Redis is unreachable (connection lost, or a PING unanswered for
+   * `probeTimeoutMs`) and before the first load: `/readyz` 503.
+   */
   ready(): boolean;
   onLoss(listener: LossListener): () => void;
   /** Operations waiting for Redis. */
@@ -173,16 +177,42 @@ export async function joinCluster(options: ClusterNodeOptions): Promise<ClusterN
     else monitor.receive(m.tenant, m.id, m.command);
   });
 
+  // Redis is reachable while the command connection is up and answers. Both ways of losing
+  // it (a closed connection, a Redis that stopped answering on an open one) and of getting
+  // it back take the same path: readiness, the pump, and the liveness grace period.
+  let connected = false;
+  let reachable = false;
+  const probe = new RedisProbe({
+    redis: cmd,
+    log,
+    timeoutMs: timings.probeTimeoutMs,
+    onChange: () => judgeReachable(),
+  });
+  // On a hang the pump is paused too: its batch in flight is answered when Redis wakes
+  // (and is retry-safe), new ones would only pile up in the socket, and `close` need not
+  // wait for a drain that cannot end.
+  function judgeReachable(): void {
+    const now = connected && probe.answering;
+    if (now === reachable) return;
+    reachable = now;
+    if (now) liveness.up();
+    else liveness.down();
+    pump.setReachable(now);
+  }
   cmd.on('ready', () => {
-    liveness.up();
-    pump.setReachable(true);
+    probe.reset();
+    connected = true;
+    judgeReachable();
   });
   cmd.on('close', () => {
-    liveness.down();
-    pump.setReachable(false);
+    probe.reset();
+    connected = false;
+    judgeReachable();
   });
 
   const stops = [
+    ticker.every(timings.probeMs, probe.tick),
+    () => probe.stop(),
     ticker.every(timings.flushMs, () => pump.flush()),
     ticker.every(timings.aliveMs, liveness.markAlive),
     ticker.every(timings.reapMs, () => void liveness.reap()),
@@ -238,7 +268,13 @@ export async function joinCluster(options: ClusterNodeOptions): Promise<ClusterN
       for (const stop of stops) stop();
       owned.stop();
       await Promise.race([pump.drain(), new Promise((r) => setTimeout(r, 2_000))]);
-      await liveness.leave();
+      // A Redis that stopped answering (not found yet) would hold this forever; without
+      // the mark, survivors take the rest after `ttlMs` instead of `reapMs`.
+      let giveUp: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        liveness.leave(),
+        new Promise((r) => (giveUp = setTimeout(r, 1_000))),
+      ]).finally(() => clearTimeout(giveUp));
       await consumer.stop();
       sub.disconnect();
       cmd.disconnect();

@@ -21,6 +21,10 @@ export interface ClusterTimings {
   readonly maxQueue: number;
   /** `XREAD BLOCK` time. */
   readonly blockMs: number;
+  /** Redis is sent a PING this often (one at a time) on the command connection... */
+  readonly probeMs: number;
+  /** ... and is unreachable once one goes unanswered this long (a frozen Redis). */
+  readonly probeTimeoutMs: number;
 }
 
 export const DEFAULT_TIMINGS: ClusterTimings = {
@@ -33,6 +37,8 @@ export const DEFAULT_TIMINGS: ClusterTimings = {
   maxBatch: 500,
   maxQueue: 100_000,
   blockMs: 1_000,
+  probeMs: 1_000,
+  probeTimeoutMs: 2_000,
 };
 
 /** The timings with every missing or invalid value replaced by its default. */
