@@ -7,6 +7,7 @@ import {
   type RuleSettings,
   type Step,
 } from '../monitor/rules.js';
+import { ReadAhead } from '../monitor/read-ahead.js';
 import { MemoryStore } from '../monitor/store.js';
 import type { Clock, LiveState, Millis, MonitorTransition, Scheduler } from '../monitor/types.js';
 import { encodeTransitionTail } from './codec.js';
@@ -58,6 +59,7 @@ const keyOf = (tenant: string, id: string) => `${tenant} ${id}`;
  */
 export class OwnedSessions {
   private readonly store = new MemoryStore();
+  private readonly readAhead = new ReadAhead(this.store);
   /** The store's own entries (stable until the session goes): a beat allocates nothing here. */
   private readonly dirty = new Set<Held>();
   /** The latest claim of each session still waiting for its answer, by operation number. */
@@ -305,8 +307,10 @@ export class OwnedSessions {
     const now = this.options.clock.now();
     for (let budget = MAX_DUE_PER_WAKE; budget > 0; budget--) {
       const at = this.store.earliestDeadline();
+      if (at === undefined || at > now) break;
+      this.readAhead.next(now);
       const held = this.store.earliest();
-      if (at === undefined || at > now || held === undefined) break;
+      if (held === undefined) break;
       const { tenant, id } = held.record;
       this.apply(tenant, id, DUE);
     }

@@ -9,6 +9,7 @@ import {
 } from './options.js';
 import { toStatus, type SessionRecord } from './record.js';
 import { beat, due, step, type MonitorEvent, type RuleSettings, type Step } from './rules.js';
+import { ReadAhead } from './read-ahead.js';
 import { TimerScheduler } from './scheduler.js';
 import { MemoryStore, type SessionStore, type StoredSession } from './store.js';
 import type {
@@ -55,6 +56,7 @@ export class HeartbeatMonitor implements Monitor {
   private armedAt: Millis | undefined;
   private readonly queue: MonitorTransition[] = [];
   private emitting = false;
+  private readonly readAhead: ReadAhead;
 
   constructor(options: MonitorOptions = {}) {
     this.settings = normalizeMonitorOptions(options);
@@ -63,6 +65,7 @@ export class HeartbeatMonitor implements Monitor {
     this.clock = options.clock ?? systemClock;
     this.scheduler = options.scheduler ?? new TimerScheduler(this.clock);
     this.store = options.store ?? new MemoryStore();
+    this.readAhead = new ReadAhead(this.store);
   }
 
   get registeredCount(): number {
@@ -248,6 +251,7 @@ export class HeartbeatMonitor implements Monitor {
       for (let budget = this.settings.maxDuePerWake; budget > 0; budget--) {
         const at = store.earliestDeadline();
         if (at === undefined || at > now || !this.running) break;
+        this.readAhead.next(now);
         const held = store.earliest();
         if (held === undefined) break;
         this.apply(held, due(held.record, held.lastBeat, now, this.rules));

@@ -37,6 +37,30 @@ export class SlotHeap {
     return this.count === 0 ? ABSENT : (this.slots[0] as number);
   }
 
+  /**
+   * Writes into `out` the slots of up to `out.length` deadlines at or before `until` and
+   * returns how many: a breadth-first walk from the root that enters only nodes due by then
+   * (in a heap, those form one subtree under the root), so it costs O(out.length) and
+   * starts with the earliest, though not in deadline order.
+   */
+  topSlots(until: number, out: Int32Array): number {
+    const { keys, slots } = this;
+    const n = this.count;
+    if (n === 0 || (keys[0] as number) > until) return 0;
+    // `out` holds heap indices while walking, then they become slots.
+    out[0] = 0;
+    let taken = 1;
+    for (let q = 0; q < taken && taken < out.length; q++) {
+      const first = ((out[q] as number) << SHIFT) + 1;
+      const end = Math.min(first + ARITY, n);
+      for (let c = first; c < end && taken < out.length; c++) {
+        if ((keys[c] as number) <= until) out[taken++] = c;
+      }
+    }
+    for (let i = 0; i < taken; i++) out[i] = slots[out[i] as number] as number;
+    return taken;
+  }
+
   keyOf(slot: number): number | undefined {
     const i = slot < this.positions.length ? (this.positions[slot] as number) : ABSENT;
     return i === ABSENT ? undefined : this.keys[i];

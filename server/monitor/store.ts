@@ -41,6 +41,12 @@ export interface SessionStore {
   earliest(): StoredSession | undefined;
   /** The sessions of one tenant, or of all tenants, in registration order. */
   sessions(tenant?: string): IterableIterator<StoredSession>;
+  /**
+   * Optional: gets the sessions due by `until` ready for the wake-up about to handle them
+   * (the in-memory store loads their objects into the cache, see `ReadAhead`), and returns
+   * how many it got ready.
+   */
+  readAhead?(until: Millis): number;
 }
 
 /**
@@ -51,6 +57,9 @@ export interface SessionStore {
  * read on every beat and every due session.
  */
 const TIME_UNIT = 2 ** 20;
+
+/** At most this many sessions are read ahead at once (`MemoryStore.readAhead`). */
+const READ_AHEAD_MAX = 64;
 
 /**
  * `x` as a small integer when it is one: arithmetic on times yields numbers that V8 boxes
@@ -161,6 +170,9 @@ export class MemoryStore implements SessionStore {
   private readonly bySlot: (Entry | undefined)[] = [];
   private readonly freeSlots: number[] = [];
   private count = 0;
+  private readonly ahead = new Int32Array(READ_AHEAD_MAX);
+  /** What `readAhead` read, kept in a field so that the compiler cannot drop the reads. */
+  private readAheadSum = 0;
 
   get size(): number {
     return this.count;
@@ -221,6 +233,26 @@ export class MemoryStore implements SessionStore {
   earliest(): StoredSession | undefined {
     const slot = this.deadlines.peekSlot();
     return slot < 0 ? undefined : this.bySlot[slot];
+  }
+
+  /**
+   * Reads the objects of up to `READ_AHEAD_MAX` sessions due by `until`, taken from the top
+   * of the deadline heap, in one tight loop: their cache (and TLB) misses then overlap,
+   * where the wake-up, handling one session after another, would pay each miss alone. Each
+   * object is read at its header (the type check), a middle field and its last field, so
+   * every cache line of it is loaded wherever it starts (an entry is 16 words).
+   */
+  readAhead(until: Millis): number {
+    const ahead = this.ahead;
+    const count = this.deadlines.topSlots(until, ahead);
+    const bySlot = this.bySlot;
+    let sum = 0;
+    for (let i = 0; i < count; i++) {
+      const entry = bySlot[ahead[i] as number];
+      if (entry !== undefined) sum += entry.missedBeats + entry.slot;
+    }
+    this.readAheadSum = sum;
+    return count;
   }
 
   *sessions(tenant?: string): IterableIterator<StoredSession> {

@@ -47,6 +47,34 @@ describe('SlotHeap', () => {
     );
   });
 
+  test('topSlots gives the slots due by a time from the top, as many as fit', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.nat(2_000), { maxLength: 400 }),
+        fc.array(fc.integer({ min: 0, max: 1_000 }), { minLength: 400, maxLength: 400 }),
+        fc.integer({ min: -1, max: 1_001 }),
+        fc.integer({ min: 1, max: 80 }),
+        (slots, keys, until, room) => {
+          const heap = new SlotHeap();
+          const model = new Map<number, number>();
+          for (const [i, slot] of slots.entries()) {
+            heap.set(slot, keys[i] as number);
+            model.set(slot, keys[i] as number);
+          }
+          const out = new Int32Array(room);
+          const count = heap.topSlots(until, out);
+          const due = [...model].filter(([, key]) => key <= until).map(([slot]) => slot);
+          expect(count).toBe(Math.min(room, due.length));
+          const taken = [...out.subarray(0, count)];
+          expect(new Set(taken).size).toBe(count);
+          for (const slot of taken) expect(model.get(slot)).toBeLessThanOrEqual(until);
+          if (count > 0) expect(taken[0]).toBe(heap.peekSlot());
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   test('grows past and shrinks back below its initial capacity, in order', () => {
     const heap = new SlotHeap();
     for (let slot = 0; slot < 5_000; slot++) heap.set(slot, (slot * 7919) % 5_000);
