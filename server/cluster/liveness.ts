@@ -7,9 +7,9 @@ import type { ClusterTimings } from './timings.js';
  * This node's liveness and the reaping of dead ones: marks itself alive every `aliveMs`,
  * and every `reapMs`, once a mark of its own is answered, asks the store for one node not
  * marked for `ttlMs` (one script call: no sweep of sessions), adopting its sessions in
- * batches. Nothing is judged while Redis is
- * away (connection lost, or not answering), nor for `graceMs` after it is back: every live
- * node must have marked itself again first, so an outage makes no node look dead.
+ * batches. Nothing is judged while Redis is away (connection lost, or not answering), nor
+ * for `graceMs` after it is back: every live node must have marked itself again first, so
+ * an outage makes no node look dead.
  */
 export class Liveness {
   private reachable = false;
