@@ -127,15 +127,19 @@ return now
 
 /**
  * KEYS: nodes. ARGV: me, ttl, max, prefix. Claims at most `max` sessions of one dead
- * node for `me`, only while `me` itself is alive. Returns {dead, then per session: r, e,
- * v, lb, st}.
+ * node for `me`, only while `me` was marked within the last ttl / 2: a reap that waited in
+ * a frozen Redis finds its caller's mark (answered just before it was sent) as old as the
+ * freeze, and every other node's older still, so it judges nothing (see `Liveness.reap`).
+ * A reap that runs marks `me` alive, so that the batches of one round stay fresh. Returns
+ * {dead, then per session: r, e, v, lb, st}.
  */
 export const REAP = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local me, ttl, max, prefix = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
 local mine = redis.call('ZSCORE', KEYS[1], me)
-if not mine or tonumber(mine) < now - ttl then return {} end
+if not mine or tonumber(mine) < now - ttl / 2 then return {} end
+redis.call('ZADD', KEYS[1], now, me)
 local cands = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now - ttl, 'LIMIT', 0, 2)
 local dead = nil
 for _, n in ipairs(cands) do

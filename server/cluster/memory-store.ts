@@ -146,7 +146,9 @@ export class MemoryClusterStore implements ClusterStore {
   reap(node: string, ttlMs: number, max: number): Promise<Reaped | undefined> {
     const now = this.options.clock.now();
     const mine = this.nodes.get(node);
-    if (mine === undefined || mine < now - ttlMs) return Promise.resolve(undefined);
+    // As the REAP script: the caller's own mark must be fresh, and a reap marks it.
+    if (mine === undefined || mine < now - ttlMs / 2) return Promise.resolve(undefined);
+    this.nodes.set(node, now);
     const dead = [...this.nodes].find(([n, at]) => n !== node && at <= now - ttlMs)?.[0];
     if (dead === undefined) return Promise.resolve(undefined);
     const sessions: SharedSession[] = [];

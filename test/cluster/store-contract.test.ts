@@ -47,7 +47,8 @@ const commit = (
 
 const redis = testRedis();
 const prefixes: string[] = [];
-const clock = { now: () => 10_000 };
+let memoryNow = 10_000;
+const clock = { now: () => memoryNow };
 
 afterAll(async () => {
   for (const p of prefixes) await deletePrefix(redis, p);
@@ -206,6 +207,31 @@ describe.each(Object.keys(makers))('cluster store contract: %s', (name) => {
     await store.alive('A', true);
     await store.alive('B', true);
     expect(await store.reap('B', 1000, 10)).toBeUndefined();
+  });
+
+  it("reaps only while the reaper's own mark is fresh, and a reap refreshes it", async () => {
+    // Redis judges by its own clock: real time passes there, the memory store's clock moves.
+    const wait = (ms: number) => {
+      memoryNow += ms;
+      return name === 'redis' ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
+    };
+    await store.alive('A');
+    await store.alive('B');
+    await store.apply('A', [
+      claim(1, rec('s1'), 0),
+      claim(2, rec('s2'), 0),
+      claim(3, rec('s3'), 0),
+    ]);
+    await store.alive('A', true);
+    // B was marked 700 ms ago, past half the ttl: as if its reap had waited in a frozen Redis.
+    await wait(700);
+    expect(await store.reap('B', 1000, 1)).toBeUndefined();
+    await store.alive('B');
+    await wait(300);
+    expect((await store.reap('B', 1000, 1))?.sessions).toHaveLength(1);
+    // 600 ms after its mark, but 300 ms after its last reap, which marked it.
+    await wait(300);
+    expect((await store.reap('B', 1000, 1))?.sessions).toHaveLength(1);
   });
 
   it('forwards nothing for a session nobody owns', async () => {
