@@ -1,9 +1,9 @@
 import type { AgentFrame } from '../../shared/agent-frames.js';
 import { PulsegateError } from '../../shared/errors.js';
-import { MAX_TEXT_LENGTH } from '../../shared/limits.js';
+import { isShortText, MAX_TEXT_LENGTH } from '../../shared/limits.js';
 
 function checkText(what: string, text: string | undefined): void {
-  if (text !== undefined && text.length > MAX_TEXT_LENGTH) {
+  if (text !== undefined && !isShortText(text)) {
     throw new PulsegateError('invalid', `${what} is at most ${MAX_TEXT_LENGTH} chars`);
   }
 }

@@ -1,4 +1,4 @@
-import { MAX_TEXT_LENGTH } from '../../shared/limits.js';
+import { clipText, MAX_TEXT_LENGTH } from '../../shared/limits.js';
 import type { Actor, Policy, SessionState, TransitionKind } from '../../shared/session.js';
 import { makeRecord, recordWith, stateOf, type SessionRecord } from './record.js';
 import type { MonitorTransition, Millis } from './types.js';
@@ -73,9 +73,7 @@ export function deadlineOf(
 }
 
 function clip(text: string | undefined): string | undefined {
-  return text !== undefined && text.length > MAX_TEXT_LENGTH
-    ? text.slice(0, MAX_TEXT_LENGTH)
-    : text;
+  return text === undefined ? text : clipText(text, MAX_TEXT_LENGTH);
 }
 
 type Patch = { -readonly [K in keyof SessionRecord]?: SessionRecord[K] };

@@ -19,7 +19,9 @@ interface ModelSession {
   status: string | undefined;
 }
 
-const clip = (s: string | undefined) => (s === undefined ? undefined : s.slice(0, 256));
+// 256 characters (code points: `Array.from` splits a string by them), not UTF-16 units.
+const clip = (s: string | undefined) =>
+  s === undefined ? undefined : Array.from(s).slice(0, 256).join('');
 
 export class ReferenceModel {
   now: number;

@@ -10,9 +10,16 @@ const ids = fc.constantFrom('a', 'b');
 const tenants = fc.oneof({ arbitrary: fc.constant('default'), weight: 4 }, fc.constant('t2'));
 const types = fc.constantFrom('fast', 'slow');
 const actors = fc.constantFrom<Actor>('agent', 'dashboard', 'api', 'gateway');
-const text = fc.option(fc.oneof(fc.constantFrom('x', 'y'), fc.constant('z'.repeat(300))), {
-  nil: undefined,
-});
+const text = fc.option(
+  fc.oneof(
+    fc.constantFrom('x', 'y'),
+    fc.constant('z'.repeat(300)),
+    fc.constant('\u{1F600}'.repeat(300)),
+  ),
+  {
+    nil: undefined,
+  },
+);
 
 const w = <T>(weight: number, arbitrary: fc.Arbitrary<T>) => ({ weight, arbitrary });
 const op = fc.oneof(
