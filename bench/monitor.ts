@@ -53,7 +53,12 @@ export async function runMonitor(): Promise<Figure[]> {
     const python = measurePythonSeed(n);
     const at1M = (target: string) => (n === LARGEST ? target : undefined);
     // Two baselines: the seed ported to JavaScript (charitably: see seed-sweep.ts), and the
-    // seed itself, in Python. The issue's targets stand against both.
+    // seed itself, in Python. The issue's targets stand against both, but for the 1%-due
+    // interval's "100 times less CPU than the sweep", which the issue measures against the
+    // seed itself (70 ms per sweep at 100,000 sessions, over 1 s at a million): the port
+    // sweeps a million in about 10 ms, and 100 times less would leave 10 ns for each of the
+    // 10,000 transitions the interval must emit, less than allocating one. Its row stays,
+    // with no target.
     const baselines: Baseline[] = [
       {
         name: SEED,
@@ -89,7 +94,7 @@ export async function runMonitor(): Promise<Figure[]> {
           'ms',
           n,
           coreDue.dueMs,
-          base(b.dueMs, at1M('ratio <= 0.01')),
+          base(b.dueMs, b.name === SEED ? undefined : at1M('ratio <= 0.01')),
         ),
         figure('CPU over one check interval, none due', 'ms', n, coreDue.idleMs, base(b.idleMs)),
       );
