@@ -22,9 +22,12 @@ export class ReadAhead {
 
   /** Called by a wake-up at `now` before each due session it handles. */
   next(now: Millis): void {
-    if (now >= this.until || this.left <= 0) {
+    // A clock that stepped back would otherwise wait out the old window.
+    if (now >= this.until || now < this.until - READ_AHEAD_MS || this.left <= 0) {
       this.until = now + READ_AHEAD_MS;
-      this.left = this.store.readAhead?.(this.until) ?? Number.POSITIVE_INFINITY;
+      // A store that reads nothing ahead is asked again only when the window has passed.
+      const read = this.store.readAhead?.(this.until) ?? 0;
+      this.left = read > 0 ? read : Number.POSITIVE_INFINITY;
     }
     this.left--;
   }

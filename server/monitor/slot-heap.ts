@@ -46,7 +46,7 @@ export class SlotHeap {
   topSlots(until: number, out: Int32Array): number {
     const { keys, slots } = this;
     const n = this.count;
-    if (n === 0 || (keys[0] as number) > until) return 0;
+    if (n === 0 || out.length === 0 || (keys[0] as number) > until) return 0;
     // `out` holds heap indices while walking, then they become slots.
     out[0] = 0;
     let taken = 1;

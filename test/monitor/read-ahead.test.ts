@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { FakeClock, FakeScheduler } from '../../server/monitor/fake-time.js';
 import { HeartbeatMonitor } from '../../server/monitor/monitor.js';
-import { READ_AHEAD_MS } from '../../server/monitor/read-ahead.js';
+import { READ_AHEAD_MS, ReadAhead } from '../../server/monitor/read-ahead.js';
 import { MemoryStore } from '../../server/monitor/store.js';
 import type { MonitorTransition } from '../../server/monitor/types.js';
 
@@ -63,6 +63,23 @@ describe('read-ahead of due sessions', () => {
     expect(calls.map((c) => c.count)).toEqual([64, 64, 22]);
     expect(calls.every((c) => c.at === 1_000)).toBe(true);
     expect(seen.filter((t) => t.kind === 'warning')).toHaveLength(150);
+  });
+
+  test('a store that reads nothing is asked once per window, and a clock stepping back opens one', () => {
+    const clock = new FakeClock(0);
+    const store = new RecordingStore(clock);
+    const ahead = new ReadAhead(store); // an empty store: it reads nothing ahead
+    const at = (now: number) => {
+      clock.set(Math.max(clock.now(), now));
+      ahead.next(now);
+      return store.calls.length;
+    };
+    expect(at(1_000)).toBe(1);
+    expect(at(1_010)).toBe(1); // nothing read is no reason to ask on every due session
+    expect(at(900)).toBe(2); // the clock stepped back past the window's start
+    expect(at(931)).toBe(2);
+    expect(at(932)).toBe(3); // that window has passed
+    expect(store.calls.map((c) => c.until)).toEqual([1_032, 932, 964]);
   });
 
   test('a store without read-ahead gets the same transitions', () => {

@@ -53,7 +53,7 @@ describe('SlotHeap', () => {
         fc.uniqueArray(fc.nat(2_000), { maxLength: 400 }),
         fc.array(fc.integer({ min: 0, max: 1_000 }), { minLength: 400, maxLength: 400 }),
         fc.integer({ min: -1, max: 1_001 }),
-        fc.integer({ min: 1, max: 80 }),
+        fc.integer({ min: 0, max: 80 }),
         (slots, keys, until, room) => {
           const heap = new SlotHeap();
           const model = new Map<number, number>();
