@@ -1,55 +1,29 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startRedisServer, type RedisServer } from '../../bench/cluster/redis-server.js';
 import { clusterTest } from './support/cluster-test.js';
 import { type BeatingAgent, kindsOf } from './support/fleet.js';
 import { sleep, TIMEOUT_MS, until, type GatewayProcess } from './support/gateways.js';
 
 const run = clusterTest('hung');
 
-/** A free port on 127.0.0.1 (taken, read, released). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no free port');
-  return address.port;
-}
-
-/** A throw-away redis-server of this file's own, so that it can be frozen (SIGSTOP). */
-async function privateRedis(): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const lines = createInterface({ input: child.stdout! });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('redis-server did not start')), 5_000);
-    child.once('exit', (code) => reject(new Error(`redis-server exited ${code}`)));
-    lines.on('line', (line) => {
-      if (!line.includes('Ready to accept connections')) return;
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-  return { child, url: `redis://127.0.0.1:${port}` };
-}
-
-const started: ChildProcess[] = [];
+const started: RedisServer[] = [];
 /** Never leaves a stopped Redis behind: continued, then killed (SIGKILL works on it anyway). */
 function killRedis(): void {
-  for (const child of started.splice(0)) {
-    if (child.exitCode !== null || child.signalCode !== null) continue;
-    child.kill('SIGCONT');
-    child.kill('SIGKILL');
-  }
+  for (const redis of started.splice(0)) redis.kill();
 }
 afterAll(killRedis);
 process.once('exit', killRedis);
+
+/**
+ * A throw-away redis-server of this file's own, so that it can be frozen (SIGSTOP). Its
+ * failure to start (not installed, say) fails the test that asked, with the reason.
+ */
+async function privateRedis(): Promise<RedisServer> {
+  const redis = await startRedisServer();
+  started.push(redis);
+  run.afterKill(killRedis);
+  return redis;
+}
 
 async function ready(node: GatewayProcess): Promise<number> {
   return (await fetch(`${node.base}/readyz`)).status;
@@ -61,8 +35,6 @@ const said = (node: GatewayProcess, msg: string) =>
 describe('a Redis that stops answering (SIGSTOP, connection open)', () => {
   it('503 within seconds, logged once, 200 again once it answers, nobody reaped, agents stay', async () => {
     const redis = await privateRedis();
-    started.push(redis.child);
-    run.afterKill(killRedis);
     const { nodes } = await run.gateways(['a', 'b'], { redisUrl: redis.url });
     const [a, b] = nodes as [GatewayProcess, GatewayProcess];
     const views = await Promise.all(nodes.map((n) => run.watch(n)));
@@ -116,8 +88,6 @@ describe('a Redis that stops answering (SIGSTOP, connection open)', () => {
 describe('a node stopped while Redis is frozen', () => {
   it('exits anyway (nothing waits forever on a Redis that does not answer)', async () => {
     const redis = await privateRedis();
-    started.push(redis.child);
-    run.afterKill(killRedis);
     const { nodes } = await run.gateways(['c'], { redisUrl: redis.url });
     const [c] = nodes as [GatewayProcess];
     await run.agent('frozen0', c);
