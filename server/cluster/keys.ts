@@ -15,6 +15,8 @@ export interface ClusterKeys {
   owned(node: string): string;
   /** Sorted set: node -> the Redis time (ms) of its last liveness refresh. */
   readonly nodes: string;
+  /** Hash: node -> the Redis time (ms) of the refresh before its last (a gap shows a stall). */
+  readonly priorMarks: string;
   /** The deployment's `seq` counter. */
   readonly seq: string;
   /** The event stream; entry ids are `<seq>-0`. */
@@ -34,6 +36,7 @@ export function clusterKeys(prefix: string): ClusterKeys {
     tenants: `${prefix}tenants`,
     owned: (node) => `${prefix}o/${node}`,
     nodes: `${prefix}nodes`,
+    priorMarks: `${prefix}nodes-prior`,
     seq: `${prefix}seq`,
     events: `${prefix}events`,
     inbox: (node) => `${prefix}inbox/${node}`,

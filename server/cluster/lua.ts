@@ -116,22 +116,30 @@ if #KEYS > skipped then redis.call('PUBLISH', ARGV[2], ARGV[3]) end
 return skipped
 `;
 
-/** KEYS: nodes. ARGV: me, leaving ('1' or '0'). Scores are Redis's own clock. */
+/**
+ * KEYS: nodes, prior marks. ARGV: me, leaving ('1' or '0'). Scores are Redis's own clock.
+ * The mark it replaces is kept as the prior one, for REAP to see a gap between the two.
+ */
 export const ALIVE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 if ARGV[2] == '1' then now = 0 end
+local last = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if last then redis.call('HSET', KEYS[2], ARGV[1], last) end
 redis.call('ZADD', KEYS[1], now, ARGV[1])
 return now
 `;
 
 /**
- * KEYS: nodes. ARGV: me, ttl, max, prefix. Claims at most `max` sessions of one dead
- * node for `me`, only while `me` was marked within the last ttl / 2: a reap that waited in
- * a frozen Redis finds its caller's mark (answered just before it was sent) as old as the
- * freeze, and every other node's older still, so it judges nothing (see `Liveness.reap`).
- * A reap that runs marks `me` alive, so that the batches of one round stay fresh. Returns
- * {dead, then per session: r, e, v, lb, st}.
+ * KEYS: nodes, prior marks. ARGV: me, ttl, max, prefix. Claims at most `max` sessions of
+ * one dead node for `me`, only while `me`'s marks show no stall: its last mark within the
+ * last ttl / 2, and no more than ttl / 2 after the one before. Redis frozen (SIGSTOP, a
+ * stuck host) shows as such a gap in every node's marks: a reap that waited out the freeze
+ * in the socket finds its caller's mark as old as the freeze, and one sent right after the
+ * caller's first mark past the freeze finds the gap before it; the other nodes' marks may
+ * still be waiting to be read then, so it judges nothing (see `Liveness.reap`). A reap that
+ * runs marks `me`, so that the batches of one round stay fresh. Returns {dead, then per
+ * session: r, e, v, lb, st}.
  */
 export const REAP = `
 local t = redis.call('TIME')
@@ -139,6 +147,9 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local me, ttl, max, prefix = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
 local mine = redis.call('ZSCORE', KEYS[1], me)
 if not mine or tonumber(mine) < now - ttl / 2 then return {} end
+local prior = redis.call('HGET', KEYS[2], me)
+if prior and tonumber(mine) - tonumber(prior) > ttl / 2 then return {} end
+redis.call('HSET', KEYS[2], me, mine)
 redis.call('ZADD', KEYS[1], now, me)
 local cands = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now - ttl, 'LIMIT', 0, 2)
 local dead = nil
@@ -162,7 +173,10 @@ for _, h in ipairs(keys) do
     out[#out + 1] = cur[6] or ''
   end
 end
-if redis.call('SCARD', owned) == 0 then redis.call('ZREM', KEYS[1], dead) end
+if redis.call('SCARD', owned) == 0 then
+  redis.call('ZREM', KEYS[1], dead)
+  redis.call('HDEL', KEYS[2], dead)
+end
 return out
 `;
 

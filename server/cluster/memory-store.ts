@@ -37,6 +37,7 @@ const key = (tenant: string, id: string) => `${tenant}/${id}`;
 export class MemoryClusterStore implements ClusterStore {
   private readonly sessions = new Map<string, Entry>();
   private readonly nodes = new Map<string, number>();
+  private readonly priorMarks = new Map<string, number>();
   private readonly inboxes = new Map<string, (message: string) => void>();
   private log: StoredEvent[] = [];
   private seq = 0;
@@ -139,6 +140,8 @@ export class MemoryClusterStore implements ClusterStore {
   }
 
   alive(node: string, leaving = false): Promise<void> {
+    const last = this.nodes.get(node);
+    if (last !== undefined) this.priorMarks.set(node, last);
     this.nodes.set(node, leaving ? 0 : this.options.clock.now());
     return Promise.resolve();
   }
@@ -146,8 +149,11 @@ export class MemoryClusterStore implements ClusterStore {
   reap(node: string, ttlMs: number, max: number): Promise<Reaped | undefined> {
     const now = this.options.clock.now();
     const mine = this.nodes.get(node);
-    // As the REAP script: the caller's own mark must be fresh, and a reap marks it.
+    // As the REAP script: the caller's marks must show no stall, and a reap marks it.
     if (mine === undefined || mine < now - ttlMs / 2) return Promise.resolve(undefined);
+    const prior = this.priorMarks.get(node);
+    if (prior !== undefined && mine - prior > ttlMs / 2) return Promise.resolve(undefined);
+    this.priorMarks.set(node, mine);
     this.nodes.set(node, now);
     const dead = [...this.nodes].find(([n, at]) => n !== node && at <= now - ttlMs)?.[0];
     if (dead === undefined) return Promise.resolve(undefined);
@@ -161,7 +167,10 @@ export class MemoryClusterStore implements ClusterStore {
       entry.reaped = true;
       sessions.push(copy(entry));
     }
-    if (![...this.sessions.values()].some((e) => e.owner === dead)) this.nodes.delete(dead);
+    if (![...this.sessions.values()].some((e) => e.owner === dead)) {
+      this.nodes.delete(dead);
+      this.priorMarks.delete(dead);
+    }
     return Promise.resolve({ dead, sessions });
   }
 

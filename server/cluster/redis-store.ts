@@ -158,11 +158,12 @@ export class RedisClusterStore implements ClusterStore {
   }
 
   async alive(node: string, leaving = false): Promise<void> {
-    await this.eval('ALIVE', [1, this.keys.nodes, node, leaving ? '1' : '0']);
+    await this.eval('ALIVE', [2, this.keys.nodes, this.keys.priorMarks, node, leaving ? '1' : '0']);
   }
 
   async reap(node: string, ttlMs: number, max: number): Promise<Reaped | undefined> {
-    const reply = await this.eval('REAP', [1, this.keys.nodes, node, ttlMs, max, this.keys.prefix]);
+    const { nodes, priorMarks, prefix } = this.keys;
+    const reply = await this.eval('REAP', [2, nodes, priorMarks, node, ttlMs, max, prefix]);
     const reaped = decodeReaped(reply);
     return (
       reaped && { dead: reaped.dead, sessions: reaped.sessions.map((s) => ({ ...s, owner: node })) }

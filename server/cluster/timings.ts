@@ -51,5 +51,9 @@ export function resolveTimings(partial: Partial<ClusterTimings> = {}): ClusterTi
     if (!Number.isSafeInteger(value) || value <= 0)
       throw new RangeError(`cluster timing ${key} must be a positive integer`);
   }
+  // A reap judges nothing after a gap of over ttlMs / 2 between its caller's marks (a
+  // stall, see the REAP script): marks must come more often than that, with room to spare.
+  if (out.aliveMs * 2 >= out.ttlMs)
+    throw new RangeError('cluster timing aliveMs must be less than half of ttlMs');
   return out;
 }

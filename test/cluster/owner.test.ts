@@ -141,9 +141,13 @@ describe('owned sessions on fake time, over the in-process store', () => {
     a.owned.apply('default', 's2', { type: 'beat' });
     a.pump.flush();
     await a.pump.drain();
-    // A dies at 800 (its timer never fires again); B notices at 1200.
-    clock.set(1200);
+    // A dies at 800 (its timer never fires again); B, marking itself every 100 ms as a live
+    // node does (a gap in its marks would be a stall, and stop its reap), notices at 1200.
     await store.alive('B');
+    for (let at = 900; at <= 1200; at += 100) {
+      clock.set(at);
+      await store.alive('B');
+    }
     const reaped = await store.reap('B', 300, 100);
     b.owned.adopt(reaped?.sessions ?? []);
     await b.pump.drain();
