@@ -14,6 +14,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     reporters: ['default'],
+    // REDIS_URL, else the machine's Redis, else a private redis-server (test/global-setup.ts).
+    globalSetup: ['test/global-setup.ts'],
     projects: [
       {
         extends: true,
