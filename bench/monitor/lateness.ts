@@ -110,9 +110,9 @@ export interface LatenessFigures {
 
 /**
  * One lateness run of `kind` at `n` sessions, in a fresh process: a gateway's heap holds its
- * own sessions only. Run in the bench's own process after the million-session figures, the
- * collection of their garbage fell into the real-timer window (p99 7 ms once, where fresh
- * processes gave 1-2 ms on the same machine).
+ * own sessions only. Run in the bench's own process after the million-session figures, it
+ * once measured p99 7 ms, where fresh processes gave 1-2 ms on the same machine (probably
+ * the collection of those figures' garbage in its window).
  */
 export function latenessInChild(kind: 'core' | 'seed', n: number): LatenessFigures {
   return figuresFromChild(
