@@ -65,8 +65,9 @@ export class Liveness {
       // A reap is only ever sent just after Redis answered this node. Sent into a Redis
       // that froze (SIGSTOP, a stuck host: the connection stays open) it would wait in the
       // socket with this node's own marks before it, and run when Redis wakes up, possibly
-      // before the other nodes' waiting marks: they would all look dead. Once this mark is
-      // answered, Redis has read what the others sent meanwhile, marks included.
+      // before the other nodes' waiting marks: they would all look dead. The REAP script
+      // also judges nothing after a gap in this node's marks (lua.ts), which a freeze
+      // leaves even when it began after this mark was answered.
       await store.alive(node);
       // Asked again before every call: Redis may have been away meanwhile (grace again).
       while (this.mayReap()) {
