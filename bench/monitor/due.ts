@@ -18,13 +18,14 @@
  */
 import { fileURLToPath } from 'node:url';
 import { figuresFromChild } from '../lib/child-figures.js';
+import { GATEWAY_NODE_FLAG } from '../servers/launch.js';
 import { makeIds, measureDue, type DueFigures, type DueSubject } from './core.js';
 
 const SELF = fileURLToPath(import.meta.url);
 /** On a shared machine noise only ever adds: the least of three, as `sweep.py` keeps. */
 const DUE_RUNS = 3;
 /** The gateway's young generation (`npm start`), kept at that size through `settle`. */
-const YOUNG_GENERATION = ['--max-semi-space-size=8', '--min-semi-space-size=8'];
+const YOUNG_GENERATION = [GATEWAY_NODE_FLAG, '--min-semi-space-size=8'];
 
 /** One run of `kind`'s due interval at `n` sessions, in a fresh child process. */
 function dueInChild(kind: DueSubject, n: number): DueFigures {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { HeartbeatMonitor } from '../../server/monitor/monitor.js';
 import { TimerScheduler } from '../../server/monitor/scheduler.js';
 import { figuresFromChild } from '../lib/child-figures.js';
+import { GATEWAY_NODE_FLAG } from '../servers/launch.js';
 import { sleep } from '../lib/clock.js';
 import { summarize, type Summary } from '../lib/stats.js';
 import { makeIds } from './core.js';
@@ -97,7 +98,7 @@ export async function sweepLateness(n: number): Promise<Run> {
 
 const SELF = fileURLToPath(import.meta.url);
 /** The gateway's young generation (`npm start`). */
-const YOUNG_GENERATION = ['--max-semi-space-size=8'];
+const YOUNG_GENERATION = [GATEWAY_NODE_FLAG];
 
 /** What a child reports of one run: its lateness summary, and the counts. */
 export interface LatenessFigures {

@@ -11,8 +11,8 @@ const started: RedisServer[] = [];
 function killRedis(): void {
   for (const redis of started.splice(0)) redis.kill();
 }
+// On a crash, startRedisServer's own exit hook kills what is still running.
 afterAll(killRedis);
-process.once('exit', killRedis);
 
 /**
  * A throw-away redis-server of this file's own, so that it can be frozen (SIGSTOP). Its
